@@ -1,0 +1,44 @@
+/**
+ * Messages, handlers and port ids.
+ * @module
+ */
+import type { Port } from './port.js';
+
+/** A message: an array of plain data; by convention `[tag, ...args]`. */
+export type Message = readonly unknown[];
+
+/**
+ * A message handler. It runs *in port context*: `self` is the port, and a
+ * throw kills that port with `['die', text]`.
+ */
+export type Handler = (msg: Message, self: Port) => void;
+
+/** `nodeid#name` → `nodeid` (the whole string when there is no `#`). */
+export function nodeOf(portId: string): string {
+  const i = portId.indexOf('#');
+  return i < 0 ? portId : portId.slice(0, i);
+}
+
+/** `nodeid#name` → `name` (`''` for a node port or a bare node id). */
+export function portNameOf(portId: string): string {
+  const i = portId.indexOf('#');
+  return i < 0 ? '' : portId.slice(i + 1);
+}
+
+/** Text of a thrown value as AnyEvent::MP's `die` reason carries it: the message, no trailing newlines. */
+export function dieText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\n+$/, '');
+}
+
+/** `no callback found for message '<tag>'`: the first 30 characters, non-printables as `.`. */
+export function unhandledText(tag: unknown): string {
+  const s = typeof tag === 'string' ? tag : tag === undefined ? '' : JSON.stringify(tag) ?? String(tag);
+  // eslint-disable-next-line no-control-regex
+  return `no callback found for message '${s.slice(0, 30).replace(/[\x00-\x1f\x7f]/g, '.')}'`;
+}
+
+/** Throws a TypeError naming `what` unless `v` is a non-empty string. */
+export function assertPortId(v: unknown, what = 'port id'): asserts v is string {
+  if (typeof v !== 'string' || v.length === 0) throw new TypeError(`${what} must be a non-empty string, got ${typeof v}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * The node port (`nodeid#`, `""` on the wire): the control endpoint every
+ * node has. Messages are `[TAG, ...ARGS]`; the built-in services of
+ * PROTOCOL.md §5 live here, and layers above (the remote kernel, the
+ * database) add theirs to `kernel.services` — they speak ordinary
+ * node-port messages, no special paths.
+ * @module
+ */
+import type { Kernel } from './node.js';
+import type { Message } from './message.js';
+import { dieText } from './message.js';
+
+/** A node-port service: gets the sender node id and the arguments after the tag. */
+export type NodeService = (from: string, args: readonly unknown[]) => void;
+
+/** Tags the node port always knows. */
+const BUILTIN = new Set(['', 'devnull', 'snd', 'time', 'can', 'eval', 'kil1', 'AnyEvent::MP::_spawn']);
+
+/** Sends `[...reply.slice(1), ...results]` to `reply[0]` when a reply port is given. */
+function reply(kernel: Kernel, replyTo: readonly unknown[], ...results: unknown[]): void {
+  const [port, ...rest] = replyTo;
+  if (typeof port === 'string' && port) kernel.sndMessage(port, [...rest, ...results]);
+}
+
+/**
+ * Handles one node-port message from node `from` (our own id for local
+ * sends). Errors are logged as Perl does
+ * (`error processing node message from <node>: …`) and nothing is sent back.
+ */
+export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): void {
+  const tag = msg.length ? msg[0] : '';
+  const args = msg.slice(1);
+  try {
+    switch (tag) {
+      case '':
+      case 'devnull':
+        return;
+      case 'snd': {
+        const [to, ...rest] = args;
+        if (typeof to !== 'string') throw new Error('snd relay: port id must be a string');
+        kernel.sndMessage(to, rest);
+        return;
+      }
+      case 'time':
+        reply(kernel, args, Date.now() / 1000);
+        return;
+      case 'can': {
+        const [what, ...replyTo] = args;
+        const known =
+          typeof what === 'string' && (BUILTIN.has(what) || kernel.services.has(what) || kernel.registered(what) !== undefined);
+        reply(kernel, replyTo, known ? '1' : '');
+        return;
+      }
+      case 'eval':
+        throw new Error('remote execution not allowed');
+      case 'kil1': {
+        const [name, ...reason] = args;
+        if (typeof name !== 'string' || !name) throw new Error('kil1: port name must be a non-empty string');
+        const id = kernel.id + '#' + name;
+        if (kernel.getPort(id)) kernel.kil(id, ...reason);
+        return;
+      }
+      case 'AnyEvent::MP::_spawn': {
+        const [name, fn, ...initArgs] = args;
+        if (typeof name !== 'string' || !name || typeof fn !== 'string') throw new Error('_spawn: bad arguments');
+        if (kernel.registered(fn) === undefined) throw new Error(`remote execution not allowed (${fn} is not registered)`);
+        kernel.spawnLocal(name, fn, initArgs);
+        return;
+      }
+    }
+    const service = typeof tag === 'string' ? kernel.services.get(tag) : undefined;
+    if (service === undefined) throw new Error(`remote execution not allowed (${String(tag)})`);
+    service(from, args);
+  } catch (err) {
+    kernel.log('error', 'kernel', `error processing node message from ${from}: ${dieText(err)}`);
+  }
+}
