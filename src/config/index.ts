@@ -1,0 +1,26 @@
+/**
+ * Configuration: the options `createNode` takes, the rc file
+ * (`~/.perl-anyevent-mp`, shared with Perl's AnyEvent::MP), profiles,
+ * resolution to the effective configuration, node id templates and the
+ * process-unique id strings, and the profile editor the `aemp` command uses.
+ * @module
+ */
+export type { NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
+export { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
+export { ConfigError } from './errors.js';
+export { KEY_PAIRS, toCamelKey, toSnakeKey, camelizeKeys, snakifyKeys, isKnownKey } from './keys.js';
+export type { CamelKey, SnakeKey } from './keys.js';
+export { normalizeLayer, checkValue } from './validate.js';
+export { parseRelaxedJson, RelaxedJsonError } from './relaxed-json.js';
+export { formatRcJson } from './pretty-json.js';
+export { rcPath } from './rc-path.js';
+export type { Env } from './rc-path.js';
+export { readRcFile, writeRcFile, parseRcText } from './rc-file.js';
+export type { RcData, RcFile, WriteRcOptions } from './rc-file.js';
+export { resolveConfig, mergedRcConfig } from './resolve.js';
+export type { ResolveContext } from './resolve.js';
+export { expandNodeId, nodeIdProblem } from './node-id.js';
+export type { ExpandedNodeId } from './node-id.js';
+export { makeRuniq, makeUniq, ID_ALPHABET } from './ids.js';
+export { RcEditor } from './editor.js';
+export type { ListKey } from './editor.js';
