@@ -1,0 +1,69 @@
+/**
+ * `createNode`: resolve the configuration (options, rc file, profile),
+ * build the node, start listening and connecting.
+ * @module
+ */
+import { filter } from 'rxjs';
+import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext } from './config/index.js';
+import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './kernel/log.js';
+import { Network } from './kernel/network.js';
+import { AempNode } from './node.js';
+import { streamLinks } from './streamLinks.js';
+
+/** Options of {@link createNode}: every rc-file key camelCased, plus a few of ours. */
+export interface CreateNodeOptions extends NodeOptions {
+  /**
+   * The default log sink: records at this level or worse go to stderr.
+   * Default `'warn'`; `false` turns the sink off (subscribe to `node.log$`
+   * yourself).
+   */
+  stderrLog?: LogLevel | false;
+  /** Resolution context (env, host name, rc data): for tests and embedding. */
+  context?: ResolveContext;
+}
+
+/**
+ * Creates a node: resolves its configuration the way AnyEvent::MP's
+ * `configure` does (built-in defaults < these options < rc file top level <
+ * profile parents < profile; `force`, `norc`), listens on `binds`, and keeps
+ * `seeds` connected. Several nodes may live in one process; they share
+ * nothing.
+ *
+ * @example
+ * ```ts
+ * const node = await createNode({ nodeid: 'worker/', binds: ['127.0.0.1:0'], secret: 's3cret', norc: true });
+ * const p = node.port((msg) => console.log('got', msg));
+ * node.snd(p.id, 'hello');
+ * await node.close();
+ * ```
+ */
+export async function createNode(options: CreateNodeOptions = {}): Promise<AempNode> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createNode: options must be an object');
+  const { stderrLog = 'warn', context, ...nodeOptions } = options;
+  if (stderrLog !== false && !LOG_LEVELS.includes(stderrLog))
+    throw new TypeError(`createNode: stderrLog must be a log level or false, got ${String(stderrLog)}`);
+  const config = resolveConfig(nodeOptions, context);
+  const node = new AempNode(
+    { id: config.nodeid, uniq: config.nodeidRandomized ? '' : makeUniq(), runiq: config.runiq, secure: config.secure },
+    config,
+  );
+  if (stderrLog !== false) {
+    const max = severityOf(stderrLog);
+    node.log$.pipe(filter((r) => r.severity <= max)).subscribe((r) => process.stderr.write(formatLogLine(r)));
+  }
+  const network = new Network(node, streamLinks(node, config), config);
+  node.attachNetwork(network);
+  try {
+    await network.start();
+  } catch (err) {
+    await node.close();
+    throw err;
+  }
+  return node;
+}
+
+/** One log record as a stderr line: `2026-11-25 06:10:00.123 warn  [node] context: text`. */
+export function formatLogLine(r: LogRecord): string {
+  const t = new Date(r.time).toISOString().replace('T', ' ').slice(0, 23);
+  return `${t} ${r.level.padEnd(5)} [${r.node}] ${r.context}: ${r.message}\n`;
+}

@@ -1,0 +1,329 @@
+/**
+ * The remote kernel: a {@link RemoteRouter} over real connections. It owns
+ * one {@link RemoteNode} per other node, makes connections on demand (the
+ * addresses come from `addresses`, the seeds, or a lookup installed by the
+ * database), accepts incoming ones, keeps seeds connected, serves the
+ * monitoring protocol on the node port (`mon1`, `mon0`, `kil0`) and reports
+ * node up/down events.
+ * @module
+ */
+import { Subject, type Observable } from 'rxjs';
+import type { Reason } from './errors.js';
+import type { Link, NodeEvent } from './link.js';
+import type { LogFn } from './log.js';
+import type { Message } from './message.js';
+import type { Kernel } from './node.js';
+import type { MonitorFn } from './port.js';
+import { RemoteNode, type RemoteHost } from './remoteNode.js';
+import type { RemoteRouter } from './router.js';
+
+/** How the network opens and accepts links (the streams layer, or a test double). */
+export interface LinkFactory {
+  /**
+   * Opens a link to `address`. `admit(nodeId)` is asked once the peer's
+   * greeting names it: a returned text refuses the connection with it.
+   */
+  connect(address: string, admit: (nodeId: string) => string | undefined): Promise<Link>;
+  /** Listens on `binds`; links arrive authenticated. */
+  listen(
+    binds: readonly string[],
+    admit: (nodeId: string) => string | undefined,
+    onLink: (link: Link) => void,
+  ): Promise<{ readonly addresses: readonly string[]; close(): Promise<void> }>;
+}
+
+/** Settings of the network part of a node. */
+export interface NetworkOptions {
+  binds: readonly string[];
+  seeds: readonly string[];
+  addresses: Readonly<Record<string, readonly string[]>>;
+  /** Seconds. */
+  connectInterval: number;
+  /** Seconds. */
+  monitorTimeout: number;
+}
+
+/** Looks up the addresses of a node (the database installs one). `null` = none known. */
+export type AddressLookup = (node: string) => Promise<readonly string[] | null>;
+
+export class Network implements RemoteRouter, RemoteHost {
+  readonly #nodes = new Map<string, RemoteNode>();
+  readonly #events = new Subject<NodeEvent>();
+  readonly #log: LogFn;
+  #listeners: { readonly addresses: readonly string[]; close(): Promise<void> }[] = [];
+  #addresses: string[] = [];
+  #closed = false;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Extra address lookup (installed by the database: `g_find` / the merged `'l`). */
+  lookup: AddressLookup | undefined;
+  /** Seeds whose node id we learned, address → node id. */
+  readonly seedIds = new Map<string, string>();
+  readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly links: LinkFactory,
+    private readonly options: NetworkOptions,
+  ) {
+    this.#log = kernel.log;
+    kernel.services.set('mon1', (from, [name]) => {
+      if (typeof name !== 'string') throw new Error('mon1: port name must be a string');
+      this.node(from).watch(name);
+    });
+    kernel.services.set('mon0', (from, [name]) => {
+      if (typeof name !== 'string') throw new Error('mon0: port name must be a string');
+      this.#nodes.get(from)?.unwatch(name);
+    });
+    kernel.services.set('kil0', (from, [name, ...reason]) => {
+      if (typeof name !== 'string') throw new Error('kil0: port name must be a string');
+      this.#nodes.get(from)?.portDied(name, reason);
+    });
+  }
+
+  /** Up/down events of other nodes, strictly alternating per node. */
+  get nodes$(): Observable<NodeEvent> {
+    return this.#events.asObservable();
+  }
+
+  /** Seed connections as they come up (the database's master selection listens). */
+  get seedUp$(): Observable<{ address: string; node: string; link: Link }> {
+    return this.#seedEvents.asObservable();
+  }
+
+  /** The `host:port` addresses this node listens on. */
+  get addresses(): readonly string[] {
+    return this.#addresses;
+  }
+
+  /** Ids of the nodes connected now. */
+  upNodes(): string[] {
+    const up: string[] = [];
+    for (const n of this.#nodes.values()) if (n.link !== undefined) up.push(n.id);
+    return up;
+  }
+
+  /** Whether `node` is connected now. */
+  isUp(node: string): boolean {
+    return this.#nodes.get(node)?.link !== undefined;
+  }
+
+  /** The state of one other node (made on first use). */
+  node(id: string): RemoteNode {
+    let n = this.#nodes.get(id);
+    if (n === undefined) this.#nodes.set(id, (n = new RemoteNode(id, this)));
+    return n;
+  }
+
+  /** Starts listening and connecting to the seeds. */
+  async start(): Promise<void> {
+    if (this.options.binds.length) {
+      const l = await this.links.listen(this.options.binds, (id) => this.#admitIncoming(id), (link) => this.#incoming(link));
+      this.#listeners.push(l);
+      this.#addresses = [...l.addresses];
+    }
+    for (const seed of this.options.seeds) this.#keepSeed(seed, 0);
+  }
+
+  // ---- RemoteRouter --------------------------------------------------------
+
+  snd(node: string, name: string, msg: Message): void {
+    if (this.#closed) return;
+    const frame = new Array(msg.length + 1);
+    frame[0] = name;
+    for (let i = 0; i < msg.length; i++) frame[i + 1] = msg[i];
+    this.node(node).send(frame);
+  }
+
+  kil(node: string, name: string, reason: Reason): void {
+    if (this.#closed) return;
+    this.node(node).send(['', 'kil1', name, ...reason]);
+  }
+
+  mon(node: string, name: string, fn: MonitorFn): () => void {
+    if (this.#closed) {
+      let live = true;
+      queueMicrotask(() => live && fn(['transport_error', node, 'node closed']));
+      return () => (live = false);
+    }
+    return this.node(node).monitor(name, fn);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const n of this.#nodes.values()) n.close();
+    await Promise.all(this.#listeners.map((l) => l.close()));
+    this.#events.complete();
+    this.#seedEvents.complete();
+  }
+
+  // ---- RemoteHost ----------------------------------------------------------
+
+  receive(node: RemoteNode, frame: unknown[]): void {
+    const name = frame[0];
+    if (typeof name !== 'string') {
+      this.#log('warn', 'kernel', `dropped a frame from ${node.id} whose port name is not a string`);
+      return;
+    }
+    frame.shift();
+    this.kernel.deliverLocal(name, frame, node.id);
+  }
+
+  nodeEvent(node: RemoteNode, up: boolean, reason?: Reason): void {
+    this.#log(up ? 'info' : 'warn', 'kernel', up ? `node ${node.id} up` : `node ${node.id} down: ${String(reason?.[2])}`);
+    this.#events.next(up ? { node: node.id, up } : { node: node.id, up, reason: reason ?? [] });
+  }
+
+  log(level: 'error' | 'warn' | 'info' | 'debug', text: string): void {
+    this.#log(level, 'kernel', text);
+  }
+
+  monitorLocal(portName: string, fn: MonitorFn): () => void {
+    return this.kernel.monitor(this.kernel.id + '#' + portName, fn);
+  }
+
+  startConnect(node: RemoteNode): void {
+    void this.#connect(node);
+  }
+
+  // ---- connecting ----------------------------------------------------------
+
+  #admitOutgoing = (id: string): string | undefined => {
+    if (this.#nodes.get(id)?.link !== undefined) return `${id} already connected, not connecting again.`;
+    return undefined;
+  };
+
+  #admitIncoming(id: string): string | undefined {
+    const n = this.#nodes.get(id);
+    if (n?.link !== undefined) return `${id} already connected, not connecting again.`;
+    // simultaneous connects: the connection opened by the smaller node id wins on both sides
+    if (n?.state === 'connecting' && this.kernel.id < id) return `${id} already connected, not connecting again.`;
+    return undefined;
+  }
+
+  #incoming(link: Link): void {
+    if (this.#closed) return link.close('node closing');
+    this.node(link.remoteNodeId).attach(link);
+  }
+
+  async #addressesOf(id: string): Promise<readonly string[] | null> {
+    const fixed = this.options.addresses[id];
+    if (fixed?.length) return fixed;
+    for (const [addr, node] of this.seedIds) if (node === id) return [addr];
+    if (this.lookup) return this.lookup(id);
+    return null;
+  }
+
+  async #connect(node: RemoteNode): Promise<void> {
+    const { connectInterval, monitorTimeout } = this.options;
+    let addrs: readonly string[] | null;
+    try {
+      addrs = await this.#addressesOf(node.id);
+    } catch (err) {
+      addrs = null;
+      this.#log('warn', 'kernel', `address lookup for ${node.id} failed: ${String(err)}`);
+    }
+    if (node.state !== 'connecting' || this.#closed) return;
+    if (!addrs || addrs.length === 0) {
+      node.attemptFailed('no known address');
+      return;
+    }
+    const list = addrs;
+    let interval = connectInterval;
+    const spread = (monitorTimeout - connectInterval) / list.length;
+    if (spread < interval) interval = spread;
+    if (interval < 0.4) interval = 0.4;
+    let pending = list.length;
+    let lastError = 'connect timeout';
+    let done = false;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (text?: string) => {
+      if (done) return;
+      done = true;
+      for (const t of timers) {
+        clearTimeout(t);
+        this.#timers.delete(t);
+      }
+      if (text !== undefined) node.attemptFailed(text);
+    };
+    const deadline = setTimeout(() => finish('connect timeout'), connectInterval * 1000);
+    timers.push(deadline);
+    this.#timers.add(deadline);
+    list.forEach((address, i) => {
+      const go = () => {
+        if (done) return;
+        this.links.connect(address, this.#admitOutgoing).then(
+          (link) => {
+            if (done || this.#closed || node.link !== undefined || link.remoteNodeId !== node.id) {
+              if (link.remoteNodeId !== node.id)
+                this.#log('warn', 'kernel', `${address} is node ${link.remoteNodeId}, not ${node.id}`);
+              link.close('not needed');
+              if (--pending === 0) finish(lastError);
+              return;
+            }
+            finish();
+            node.attach(link);
+          },
+          (err: unknown) => {
+            lastError = err instanceof Error ? err.message : String(err);
+            if (--pending === 0) finish(lastError);
+          },
+        );
+      };
+      if (i === 0) go();
+      else {
+        const t = setTimeout(go, interval * 1000 * i * (0.9 + Math.random() * 0.1));
+        timers.push(t);
+        this.#timers.add(t);
+      }
+    });
+  }
+
+  /**
+   * Keeps a seed connected: a lost or failed seed connection is retried after
+   * `base·(1+rand)` seconds, `base` starting at 0.6 and doubling up to
+   * `monitorTimeout` while attempts keep failing (PROTOCOL.md §4.2).
+   */
+  #keepSeed(address: string, base: number): void {
+    if (this.#closed) return;
+    const again = () => this.#keepSeed(address, 0);
+    const attempt = () => {
+      if (this.#closed) return;
+      this.links.connect(address, this.#admitOutgoing).then(
+        (link) => {
+          if (this.#closed) return link.close('node closing');
+          const id = link.remoteNodeId;
+          this.seedIds.set(address, id);
+          this.node(id).attach(link);
+          this.#seedEvents.next({ address, node: id, link });
+          link.closed$.subscribe({ complete: again, error: again });
+        },
+        (err: unknown) => {
+          const text = err instanceof Error ? err.message : String(err);
+          if (text === 'I refuse to talk to myself') {
+            this.#log('info', 'kernel', `seed ${address} is this node itself; dropped from the seed list`);
+            return;
+          }
+          const known = this.seedIds.get(address);
+          const link = known ? this.#nodes.get(known)?.link : undefined;
+          if (link && /already connected/.test(text)) {
+            link.closed$.subscribe({ complete: again, error: again }); // connected through another link: watch it
+            return;
+          }
+          this.#log('debug', 'kernel', `seed ${address}: ${text}`);
+          this.#keepSeed(address, Math.min(base ? base * 2 : 0.6, this.options.monitorTimeout));
+        },
+      );
+    };
+    const t = setTimeout(
+      () => {
+        this.#timers.delete(t);
+        attempt();
+      },
+      base * 1000 * (1 + Math.random()),
+    );
+    this.#timers.add(t);
+  }
+}

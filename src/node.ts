@@ -1,0 +1,64 @@
+/**
+ * The public node: the local kernel plus the network part (listeners,
+ * connections, seeds) and the node-level streams.
+ * @module
+ */
+import { EMPTY, type Observable } from 'rxjs';
+import type { ResolvedConfig } from './config/index.js';
+import type { NodeEvent } from './kernel/link.js';
+import { Kernel, type KernelIdentity } from './kernel/node.js';
+import type { Network } from './kernel/network.js';
+
+/**
+ * A node of an aemp network. Made by `createNode`. Everything of
+ * {@link Kernel} (ports, `snd`, `kil`, `mon`, `spawn`, `cal`, `after`,
+ * `log$`) plus its connections to other nodes.
+ */
+export class AempNode extends Kernel {
+  #network: Network | undefined;
+
+  /** @internal — use `createNode`. */
+  constructor(
+    identity: KernelIdentity,
+    /** The effective configuration this node was made with. */
+    readonly config: ResolvedConfig,
+  ) {
+    super(identity);
+  }
+
+  /** @internal */
+  attachNetwork(network: Network): void {
+    this.#network = network;
+    this.setRouter(network);
+  }
+
+  /** The network part, if this node has one. @internal */
+  get network(): Network | undefined {
+    return this.#network;
+  }
+
+  /**
+   * Up/down events of other nodes (AnyEvent::MP's `mon_nodes`): `{ node, up:
+   * true }` when a connection is established, `{ node, up: false, reason }`
+   * when it is lost; strictly alternating per node. Hot: only events after
+   * subscription.
+   */
+  get nodes$(): Observable<NodeEvent> {
+    return this.#network?.nodes$ ?? EMPTY;
+  }
+
+  /** Ids of the nodes connected now (`up_nodes`). */
+  upNodes(): string[] {
+    return this.#network?.upNodes() ?? [];
+  }
+
+  /** Whether a node is connected now (`node_is_up`). */
+  isUp(node: string): boolean {
+    return this.#network?.isUp(node) ?? false;
+  }
+
+  /** The `host:port` addresses this node listens on (its `'l` entry). */
+  get addresses(): readonly string[] {
+    return this.#network?.addresses ?? [];
+  }
+}
