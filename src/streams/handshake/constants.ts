@@ -1,0 +1,42 @@
+/**
+ * Fixed values of the AEMP handshake (PROTOCOL.md §2).
+ * @module
+ */
+
+/** The protocol name of node connections. */
+export const PROTOCOL = 'aemp';
+/** The protocol name of data connections (tolerated, not implemented; §9). */
+export const DATACONN_PROTOCOL = 'aemp-dataconn';
+/** The protocol version: AEMP 2.x still sends `1`. */
+export const PROTOCOL_VERSION = 1;
+/** Our `provider=` value, the same as Perl AnyEvent::MP 2.02 sends. */
+export const PROVIDER = 'AE-2.02';
+/** Node protocol version (`mproto=`). */
+export const MPROTO = '1';
+/** Global protocol version (`gproto=`). */
+export const GPROTO = '1';
+/** The `tls=` value announced when a certificate is configured. */
+export const TLS_VERSION = '1.0';
+
+/** Every auth method this implementation can send and verify. */
+export const AUTH_METHODS = ['tls_sha3_512', 'hmac_sha3_512', 'tls_anon', 'cleartext'] as const;
+/** One of {@link AUTH_METHODS}. */
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** AnyEvent::MP's default `auth_offer`: the methods we may send. */
+export const DEFAULT_AUTH_OFFER: readonly string[] = ['tls_sha3_512', 'hmac_sha3_512'];
+/** AnyEvent::MP's default `auth_accept`: the methods we advertise and verify. */
+export const DEFAULT_AUTH_ACCEPT: readonly string[] = [
+  'tls_sha3_512',
+  'hmac_sha3_512',
+  'tls_anon',
+  'cleartext',
+];
+
+/** Handshake line limit (bytes, including the LF) while handshaking. */
+export const DEFAULT_MAX_LINE_BYTES = 4096;
+
+/** Whether `m` is one of {@link AUTH_METHODS}. */
+export function isAuthMethod(m: string): m is AuthMethod {
+  return (AUTH_METHODS as readonly string[]).includes(m);
+}

@@ -1,0 +1,318 @@
+/**
+ * The AEMP handshake as a pure state machine (PROTOCOL.md §2): bytes or
+ * lines in, actions out. No I/O, no timers; the transport runs the actions.
+ *
+ * ```
+ * new → start() → greeting ─line 1→ nonce ─line 2→ auth ─line 3→ established
+ *                    └───────────── any error ──────────────→ failed
+ * ```
+ * @module
+ */
+import { authData, formatAuthLine, parseAuthLine, sameAuthData, type GreetingLines } from './auth.js';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  GPROTO,
+  MPROTO,
+  PROTOCOL,
+  PROVIDER,
+  TLS_VERSION,
+  isAuthMethod,
+} from './constants.js';
+import { checkGreeting, formatGreeting, parseGreeting, type Greeting } from './greeting.js';
+import { HandshakeError } from './handshake-error.js';
+import { LineReader } from './line-reader.js';
+import { chooseAuthMethod, chooseFraming, tlsRole } from './negotiate.js';
+import { createNonce } from './nonce.js';
+import { perlInt } from './perl.js';
+import {
+  AUTH_FAILURE,
+  ECHO_ATTACK,
+  NO_TLS_NO_SECRET,
+  authNotAccepted,
+  noCommonAuth,
+  noCommonFraming,
+  unsupportedRcvAuth,
+  unsupportedSndAuth,
+  lineTooLong,
+  unusableRemoteFraming,
+} from './texts.js';
+
+/** Everything the handshake needs to know about our side. */
+export interface HandshakeConfig {
+  /** Our node id. */
+  readonly nodeId: string;
+  /** The shared secret's octets (a string is taken as UTF-8). */
+  readonly secret?: Uint8Array | string | undefined;
+  /** We have a certificate: announce `tls=1.0` and use TLS if the peer does too. */
+  readonly tls: boolean;
+  /** Methods we may send (`auth_offer`), preference order irrelevant (the peer's order rules). */
+  readonly authOffer: readonly string[];
+  /** Methods we advertise and are willing to verify (`auth_accept`). Others are refused. */
+  readonly authAccept: readonly string[];
+  /** Our framings (`framing_format`), preference order: announced, and what we may send. */
+  readonly framings: readonly string[];
+  /** Framings we can decode; the peer's announced one must be among them. */
+  readonly receivableFramings: readonly string[];
+  /** `peeraddr=` value: the dialled address (connector) or the remote socket address (acceptor). */
+  readonly peerAddr: string;
+  /** Handshake line limit in bytes (LF included); default 4096. */
+  readonly maxLineBytes?: number;
+  /** Our nonce line; default a fresh {@link createNonce}. For tests and replaying captures. */
+  readonly nonce?: string;
+  /** Our greeting line 1 verbatim instead of the formatted one. For replaying captures only. */
+  readonly greetingLine1?: string;
+  /**
+   * Called with the peer's node id once its greeting line 1 passed the
+   * §2.3 checks (protocol `aemp` only). Return an error text to refuse.
+   */
+  readonly admit?: ((remoteNodeId: string) => string | undefined) | undefined;
+}
+
+/** Which end of the TLS session this side is. */
+export type TlsRole = 'client' | 'server';
+
+/** The outcome of a successful handshake. */
+export interface HandshakeResult {
+  /** `aemp`, or `aemp-dataconn` when the peer opened a data connection. */
+  readonly protocol: string;
+  /** The peer's node id (from its greeting, now authenticated). */
+  readonly remoteNodeId: string;
+  /** The peer's parsed greeting line 1. */
+  readonly remoteGreeting: Greeting;
+  /** TLS is in use. */
+  readonly tls: boolean;
+  /** Our TLS role, when TLS is in use. */
+  readonly tlsRole: TlsRole | undefined;
+  /** What we send: the framing we chose and the auth method we used. */
+  readonly local: { readonly framing: string; readonly authMethod: string };
+  /** What the peer sends: its framing (our read side) and its auth method. */
+  readonly remote: { readonly framing: string; readonly authMethod: string };
+}
+
+/** One thing the transport must do, in order. */
+export type HandshakeAction =
+  /** Write these bytes (to the TLS stream once TLS has been started). */
+  | { readonly type: 'write'; readonly data: Uint8Array }
+  /**
+   * Start TLS in `role` on the raw stream now. `rest` holds bytes that came
+   * after the nonce line: they are TLS bytes and belong to the TLS layer.
+   * Feed everything read from the TLS stream to {@link Handshake.push}.
+   */
+  | { readonly type: 'starttls'; readonly role: TlsRole; readonly rest: Uint8Array }
+  /** Authenticated. `rest` = bytes after the auth line's LF: the first data frames. */
+  | { readonly type: 'established'; readonly result: HandshakeResult; readonly rest: Uint8Array }
+  /** Give up with this AEMP error text; close the connection. */
+  | { readonly type: 'fail'; readonly reason: string };
+
+/** The state of a {@link Handshake}. */
+export type HandshakeState = 'new' | 'greeting' | 'nonce' | 'auth' | 'established' | 'failed';
+
+const EMPTY = new Uint8Array(0);
+const LF = 0x0a;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** One side of one handshake. */
+export class Handshake {
+  /** Our greeting line 1 (without LF). */
+  readonly line1: string;
+  /** Our greeting line 2, the nonce (without LF). */
+  readonly line2: string;
+  readonly #cfg: HandshakeConfig;
+  readonly #secret: Uint8Array | undefined;
+  readonly #own: GreetingLines;
+  readonly #reader: LineReader;
+  #state: HandshakeState = 'new';
+  #peerLine1: Uint8Array = EMPTY;
+  #peer: GreetingLines | undefined;
+  #greeting: Greeting | undefined;
+  #protocol = PROTOCOL;
+  #tls = false;
+  #role: TlsRole | undefined;
+  #sAuth = '';
+  #sFraming = '';
+
+  constructor(cfg: HandshakeConfig) {
+    this.#cfg = cfg;
+    this.#secret = typeof cfg.secret === 'string' ? Buffer.from(cfg.secret, 'utf8') : cfg.secret;
+    if (this.#secret && this.#secret.length === 0) this.#secret = undefined;
+    const kv: [string, string][] = [
+      ['provider', PROVIDER],
+      ['peeraddr', cfg.peerAddr],
+      ['mproto', MPROTO],
+      ['gproto', GPROTO],
+    ];
+    if (cfg.tls) kv.push(['tls', TLS_VERSION]);
+    this.line1 =
+      cfg.greetingLine1 ??
+      formatGreeting({ nodeId: cfg.nodeId, authAccept: cfg.authAccept, framings: cfg.framings, kv });
+    this.line2 = cfg.nonce ?? createNonce();
+    this.#own = { line1: Buffer.from(this.line1, 'utf8'), line2: Buffer.from(this.line2, 'utf8') };
+    this.#reader = new LineReader(cfg.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  }
+
+  /** Where the handshake stands. */
+  get state(): HandshakeState {
+    return this.#state;
+  }
+
+  /** Bytes received and not yet consumed as a line. */
+  get pending(): number {
+    return this.#reader.pending;
+  }
+
+  /** Begins: returns the write of both our greeting lines (each LF-terminated). */
+  start(): HandshakeAction[] {
+    if (this.#state !== 'new') return [];
+    this.#state = 'greeting';
+    return [{ type: 'write', data: Buffer.from(`${this.line1}\n${this.line2}\n`, 'utf8') }];
+  }
+
+  /**
+   * Feeds received bytes (raw before TLS, decrypted after). Stops consuming
+   * at the action that changes the stream (`starttls`, `established`) and
+   * hands the unconsumed bytes over in its `rest`. Never throws.
+   */
+  push(chunk: Uint8Array): HandshakeAction[] {
+    if (!this.#active()) return [];
+    const out: HandshakeAction[] = [];
+    try {
+      this.#reader.push(chunk);
+      for (;;) {
+        const line = this.#reader.next();
+        if (line === undefined) break;
+        const before = this.#state;
+        this.#onLine(line, out);
+        if (!this.#active()) break;
+        if (before === 'nonce' && this.#tls) {
+          // Everything after the nonce line belongs to TLS.
+          const i = out.findIndex((a) => a.type === 'starttls');
+          const a = out[i] as Extract<HandshakeAction, { type: 'starttls' }>;
+          out[i] = { ...a, rest: this.#reader.takeRest() };
+          break;
+        }
+      }
+    } catch (e) {
+      this.#fail(e, out);
+    }
+    if (this.#state === 'established') {
+      const i = out.length - 1;
+      const a = out[i] as Extract<HandshakeAction, { type: 'established' }>;
+      out[i] = { ...a, rest: this.#reader.takeRest() };
+    }
+    return out;
+  }
+
+  /** Feeds one complete line (without its terminator). For tests and line-based callers. Never throws. */
+  receiveLine(line: Uint8Array | string): HandshakeAction[] {
+    if (!this.#active()) return [];
+    const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+    const out: HandshakeAction[] = [];
+    try {
+      if (bytes.length + 1 > this.#reader.maxLineBytes || bytes.includes(LF))
+        throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes));
+      this.#onLine(bytes, out);
+    } catch (e) {
+      this.#fail(e, out);
+    }
+    return out;
+  }
+
+  /** Gives up from outside (timeout, socket error): moves to `failed` and returns the fail action. */
+  abort(reason: string): HandshakeAction[] {
+    if (!this.#active()) return [];
+    this.#state = 'failed';
+    return [{ type: 'fail', reason }];
+  }
+
+  #active(): boolean {
+    return this.#state === 'greeting' || this.#state === 'nonce' || this.#state === 'auth';
+  }
+
+  #fail(e: unknown, out: HandshakeAction[]): void {
+    this.#state = 'failed';
+    const reason = e instanceof HandshakeError ? e.message : `internal handshake error: ${String(e)}`;
+    out.push({ type: 'fail', reason });
+  }
+
+  #onLine(line: Uint8Array, out: HandshakeAction[]): void {
+    switch (this.#state) {
+      case 'greeting':
+        return this.#onGreeting(line);
+      case 'nonce':
+        return this.#onNonce(line, out);
+      case 'auth':
+        return this.#onAuth(line, out);
+      default:
+        return;
+    }
+  }
+
+  #onGreeting(line: Uint8Array): void {
+    const g = parseGreeting(utf8.decode(line));
+    this.#protocol = checkGreeting(g, { nodeId: this.#cfg.nodeId });
+    if (this.#protocol === PROTOCOL && this.#cfg.admit) {
+      const refusal = this.#cfg.admit(g.nodeId);
+      if (refusal !== undefined) throw new HandshakeError(refusal);
+    }
+    this.#peerLine1 = Uint8Array.from(line);
+    this.#greeting = g;
+    this.#state = 'nonce';
+  }
+
+  #onNonce(line: Uint8Array, out: HandshakeAction[]): void {
+    const g = this.#greeting!;
+    const peer: GreetingLines = { line1: this.#peerLine1, line2: Uint8Array.from(line) };
+    if (
+      Buffer.compare(peer.line1, this.#own.line1) === 0 &&
+      Buffer.compare(peer.line2, this.#own.line2) === 0
+    )
+      throw new HandshakeError(ECHO_ATTACK);
+    const tls = this.#cfg.tls && perlInt(g.kv.tls) === 1;
+    const secret = this.#secret;
+    const sAuth = chooseAuthMethod(g.authAccept, this.#cfg.authOffer, { tls, secret: secret !== undefined });
+    if (sAuth === undefined) throw new HandshakeError(noCommonAuth(g.fields[3] ?? ''));
+    const sFraming = chooseFraming(g.framings, this.#cfg.framings);
+    if (sFraming === undefined) throw new HandshakeError(noCommonFraming(g.fields[4] ?? ''));
+    if (!tls && !secret) throw new HandshakeError(NO_TLS_NO_SECRET);
+    const data = authData(sAuth, this.#own, peer, { secret, tls });
+    if (data === undefined) throw new HandshakeError(unsupportedSndAuth(sAuth));
+    this.#peer = peer;
+    this.#tls = tls;
+    this.#sAuth = sAuth;
+    this.#sFraming = sFraming;
+    this.#state = 'auth';
+    if (tls) {
+      this.#role = tlsRole(this.#own.line2, peer.line2);
+      out.push({ type: 'starttls', role: this.#role, rest: EMPTY });
+    }
+    out.push({
+      type: 'write',
+      data: Buffer.from(`${formatAuthLine({ method: sAuth, data, framing: sFraming })}\n`, 'utf8'),
+    });
+  }
+
+  #onAuth(line: Uint8Array, out: HandshakeAction[]): void {
+    const a = parseAuthLine(utf8.decode(line));
+    if (!isAuthMethod(a.method)) throw new HandshakeError(unsupportedRcvAuth(a.method));
+    if (!this.#cfg.authAccept.includes(a.method)) throw new HandshakeError(authNotAccepted(a.method));
+    const expected = authData(a.method, this.#peer!, this.#own, { secret: this.#secret, tls: this.#tls });
+    if (expected === undefined || !sameAuthData(a.data, expected)) throw new HandshakeError(AUTH_FAILURE);
+    if (!this.#cfg.receivableFramings.includes(a.framing))
+      throw new HandshakeError(unusableRemoteFraming(a.framing));
+    const g = this.#greeting!;
+    this.#state = 'established';
+    out.push({
+      type: 'established',
+      rest: EMPTY,
+      result: {
+        protocol: this.#protocol,
+        remoteNodeId: g.nodeId,
+        remoteGreeting: g,
+        tls: this.#tls,
+        tlsRole: this.#role,
+        local: { framing: this.#sFraming, authMethod: this.#sAuth },
+        remote: { framing: a.framing, authMethod: a.method },
+      },
+    });
+  }
+}
