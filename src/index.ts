@@ -1,0 +1,22 @@
+/**
+ * aemp — Erlang-style message passing between Node.js processes, speaking
+ * Perl AnyEvent::MP 2.x's AEMP wire protocol, with an RxJS API.
+ *
+ * @example
+ * ```ts
+ * import { createNode, ofTag } from 'aemp';
+ * const node = await createNode({ nodeid: 'demo/', binds: ['127.0.0.1:0'], secret: 's3cret', norc: true });
+ * const echo = node.port().rcv('ping', ([reply], self) => node.snd(reply as string, 'pong'));
+ * ```
+ * @module
+ */
+export { createNode, formatLogLine, type CreateNodeOptions } from './createNode.js';
+export { AempNode } from './node.js';
+export { Kernel, type InitFn, type CallOptions } from './kernel/node.js';
+export { Port } from './kernel/port.js';
+export { PortKilled, CallTimeout, formatReason, type Reason } from './kernel/errors.js';
+export { nodeOf, portNameOf, type Message, type Handler } from './kernel/message.js';
+export { LOG_LEVELS, type LogLevel, type LogRecord } from './kernel/log.js';
+export type { NodeEvent } from './kernel/link.js';
+export { ConfigError, type NodeOptions, type ResolvedConfig, type ServiceSpec } from './config/index.js';
+export * from './operators/index.js';
