@@ -66,14 +66,18 @@ describe('RUNIQ and UNIQ (§1.3)', () => {
 
   it('UNIQ: the prefix is a function of pid and time, the rest random', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4_194_304 }), fc.double({ min: 0, max: 4e9, noNaN: true }), (pid, now) => {
-        const a = makeUniq(pid, now);
-        expect(a).toMatch(/^[0-9A-Za-z]{9}$/);
-        expect(a.slice(0, 5)).toBe(makeUniq(pid, now).slice(0, 5));
-        expect(a[0]).toBe(ID_ALPHABET[Math.floor(pid / 62) % 62]);
-        expect(a[1]).toBe(ID_ALPHABET[pid % 62]);
-        expect(a[2]).toBe(ID_ALPHABET[Math.floor(now) % 62]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4_194_304 }),
+        fc.double({ min: 0, max: 4e9, noNaN: true }),
+        (pid, now) => {
+          const a = makeUniq(pid, now);
+          expect(a).toMatch(/^[0-9A-Za-z]{9}$/);
+          expect(a.slice(0, 5)).toBe(makeUniq(pid, now).slice(0, 5));
+          expect(a[0]).toBe(ID_ALPHABET[Math.floor(pid / 62) % 62]);
+          expect(a[1]).toBe(ID_ALPHABET[pid % 62]);
+          expect(a[2]).toBe(ID_ALPHABET[Math.floor(now) % 62]);
+        },
+      ),
     );
   });
 
