@@ -13,7 +13,9 @@ export function testScheduler(): TestScheduler {
 }
 
 /** One thing a {@link RecordingNode} was asked to do, at a virtual frame. */
-export type Act = [frame: number, op: 'snd', id: string, msg: Message] | [frame: number, op: 'kil', id: string, reason: unknown[]];
+export type Act =
+  | [frame: number, op: 'snd', id: string, msg: Message]
+  | [frame: number, op: 'kil', id: string, reason: unknown[]];
 
 /** A node stand-in recording `sndMessage` and `kil` with the frame they happened at. */
 export class RecordingNode {

@@ -53,7 +53,10 @@ describe('ofTag', () => {
       k.after(0.002, port.id, 'ping', 'x');
       k.after(0.004, port.id, 'other', 'y');
       k.after(0.007, port.id, 'ping', 'z', 1);
-      expectObservable(port.messages.pipe(ofTag('ping')), '^--------!').toBe('--a----b--', { a: ['x'], b: ['z', 1] });
+      expectObservable(port.messages.pipe(ofTag('ping')), '^--------!').toBe('--a----b--', {
+        a: ['x'],
+        b: ['z', 1],
+      });
     });
     // the 'other' message was taken by the messages subscriber: the port is alive
     expect(port.alive).toBe(true);

@@ -28,10 +28,13 @@ describe('sendTo', () => {
     const got: Message[] = [];
     const port = k.port((msg) => got.push(msg));
     ts.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-a-b|', { a: 1, b: [2, 3] }).pipe(sendTo(k, port, 'reading', 'room1'))).toBe('-a-b|', {
-        a: 1,
-        b: [2, 3],
-      });
+      expectObservable(cold('-a-b|', { a: 1, b: [2, 3] }).pipe(sendTo(k, port, 'reading', 'room1'))).toBe(
+        '-a-b|',
+        {
+          a: 1,
+          b: [2, 3],
+        },
+      );
     });
     expect(got).toEqual([
       ['reading', 'room1', 1],

@@ -25,7 +25,9 @@ describe('toPort', () => {
     const node = new RecordingNode(ts);
     ts.run(({ cold, flush }) => {
       cold('-a-#', { a: 1 }, new Error('boom')).subscribe(toPort(node, 'n#p', { prefix: ['v'] }));
-      cold('--#', undefined, new PortKilled('n#o', ['transport_error', 'n', 'gone'])).subscribe(toPort(node, 'n#q'));
+      cold('--#', undefined, new PortKilled('n#o', ['transport_error', 'n', 'gone'])).subscribe(
+        toPort(node, 'n#q'),
+      );
       flush();
     });
     expect(node.acts).toEqual([
