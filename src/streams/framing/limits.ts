@@ -1,0 +1,16 @@
+/**
+ * Size and depth limits shared by both framings.
+ *
+ * @module
+ */
+
+/** Default largest accepted frame, in bytes of its wire form: 16 MiB. */
+export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and maps a frame may have (the frame array itself
+ * is level 1). Perl's JSON::XS and CBOR::XS both refuse data nested deeper than
+ * 512 by default, so deeper frames could never travel between Perl and us; the
+ * limit also keeps hostile input from exhausting the stack.
+ */
+export const MAX_NESTING_DEPTH = 512;

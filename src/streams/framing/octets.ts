@@ -1,0 +1,80 @@
+/**
+ * Turning the octets of a CBOR string into a JS string.
+ *
+ * Perl sends every ordinary string as a CBOR *byte* string (its strings carry
+ * no encoding), so AEMP text arrives as raw octets. The rule, for byte and text
+ * strings alike:
+ *
+ * - octets that are valid UTF-8 decode as UTF-8 (this covers ASCII, and text a
+ *   Perl program handled as UTF-8-encoded bytes);
+ * - anything else decodes as latin1, one code point U+0000–U+00FF per octet, so
+ *   no information is lost (`String.fromCharCode` of each octet gives them back).
+ *
+ * Note the JSON framing has no such ambiguity: Perl emits a byte string's
+ * octets ≥ 0x80 as the code points U+0080–U+00FF there, so the same Perl byte
+ * string `"\xc3\xa9"` arrives as `"é"` over CBOR but `"Ã©"` over JSON.
+ *
+ * @module
+ */
+import { isAscii, isUtf8, type Buffer } from 'node:buffer';
+import { latin1Slice, utf8Slice } from './buffer-text.js';
+
+const fromCharCode = String.fromCharCode;
+
+/** Strings up to this many octets are built in JS (a native call costs more than the loop). */
+const SHORT_STRING = 24;
+
+/**
+ * ASCII fast path for up to 8 octets: the string, or `null` if an octet is ≥ 0x80.
+ * Unrolled so that short port names and tags cost one `fromCharCode` call.
+ */
+function ascii8(src: Uint8Array, at: number, n: number): string | null {
+  const a = src[at]!;
+  if (n === 1) return a < 0x80 ? fromCharCode(a) : null;
+  const b = src[at + 1]!;
+  if (n === 2) return (a | b) < 0x80 ? fromCharCode(a, b) : null;
+  const c = src[at + 2]!;
+  if (n === 3) return (a | b | c) < 0x80 ? fromCharCode(a, b, c) : null;
+  const d = src[at + 3]!;
+  if (n === 4) return (a | b | c | d) < 0x80 ? fromCharCode(a, b, c, d) : null;
+  const e = src[at + 4]!;
+  if (n === 5) return (a | b | c | d | e) < 0x80 ? fromCharCode(a, b, c, d, e) : null;
+  const f = src[at + 5]!;
+  if (n === 6) return (a | b | c | d | e | f) < 0x80 ? fromCharCode(a, b, c, d, e, f) : null;
+  const g = src[at + 6]!;
+  if (n === 7) return (a | b | c | d | e | f | g) < 0x80 ? fromCharCode(a, b, c, d, e, f, g) : null;
+  const h = src[at + 7]!;
+  return (a | b | c | d | e | f | g | h) < 0x80 ? fromCharCode(a, b, c, d, e, f, g, h) : null;
+}
+
+/** Decode octets that are not all ASCII (or are long): UTF-8 if valid, else latin1. */
+function slowString(src: Buffer, start: number, end: number): string {
+  const view = src.subarray(start, end);
+  if (isAscii(view)) return latin1Slice(src, start, end);
+  return isUtf8(view) ? utf8Slice(src, start, end) : latin1Slice(src, start, end);
+}
+
+/**
+ * The JS string for the octets `src[start, end)`: UTF-8 if they are valid UTF-8,
+ * otherwise latin1 (one code point per octet). Never throws.
+ */
+export function octetsToString(src: Buffer, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 8) {
+    if (n === 0) return '';
+    const s = ascii8(src, start, n);
+    return s === null ? slowString(src, start, end) : s;
+  }
+  if (n <= SHORT_STRING) {
+    const head = ascii8(src, start, 8);
+    if (head !== null) {
+      const mid = n <= 16 ? ascii8(src, start + 8, n - 8) : ascii8(src, start + 8, 8);
+      if (mid !== null) {
+        if (n <= 16) return head + mid;
+        const tail = ascii8(src, start + 16, n - 16);
+        if (tail !== null) return head + mid + tail;
+      }
+    }
+  }
+  return slowString(src, start, end);
+}
