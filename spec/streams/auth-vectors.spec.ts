@@ -15,6 +15,7 @@ import {
 } from '../../src/streams/handshake/index.js';
 
 const VECTORS = new URL('../../../shared/aemp/vectors/', import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector JSON, checked by the expectations
 const load = (name: string): Record<string, any> => JSON.parse(readFileSync(new URL(name, VECTORS), 'utf8'));
 
 const lines = (side: { greeting1: string; greeting2: string }): GreetingLines => ({

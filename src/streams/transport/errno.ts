@@ -1,0 +1,31 @@
+/**
+ * Socket error texts as Perl (strerror) prints them, so transport errors read
+ * the same on both sides of a mixed network.
+ * @module
+ */
+
+const TEXTS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  ECONNABORTED: 'Software caused connection abort',
+  ETIMEDOUT: 'Connection timed out',
+  EPIPE: 'Broken pipe',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ENETDOWN: 'Network is down',
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  EACCES: 'Permission denied',
+  ENOTFOUND: 'Name or service not known',
+  EAI_AGAIN: 'Temporary failure in name resolution',
+};
+
+/** The strerror-style text of a socket error (`Connection refused` …), else its message. */
+export function socketErrorText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code in TEXTS) return TEXTS[code]!;
+    if (err instanceof Error) return err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,14 @@
+/**
+ * Connections between nodes over TCP (and TLS): connect, listen, and the
+ * authenticated {@link Connection} they produce.
+ * @module
+ */
+export { connect } from './connect.js';
+export { listen, type Listener } from './listen.js';
+export { Connection, type ConnectionState, type LocalSide, type RemoteSide } from './connection.js';
+export { ConnectionError, type ConnectionErrorCode } from './connection-error.js';
+export { type TransportOptions } from './options.js';
+export { formatHostPort, parseHostPort, parsePort, type HostPort } from './address.js';
+export { expandBind, wildcardAddresses } from './binds.js';
+export { socketErrorText } from './errno.js';
+export { tlsMaterial, type TlsMaterial } from './tls-material.js';

@@ -1,0 +1,121 @@
+/**
+ * Transport options (the rc-file keys the transport uses, camelCased) and
+ * their checked, defaulted form.
+ * @module
+ */
+import type { LogFn } from '../../kernel/log.js';
+import { DEFAULT_MAX_FRAME_BYTES, SUPPORTED_FRAMINGS } from '../framing/index.js';
+import {
+  DEFAULT_AUTH_ACCEPT,
+  DEFAULT_AUTH_OFFER,
+  DEFAULT_MAX_LINE_BYTES,
+  isValidNodeId,
+} from '../handshake/index.js';
+import { tlsMaterial, type TlsMaterial } from './tls-material.js';
+
+/** How a node's transport behaves; every field but `nodeId` has Perl's default. */
+export interface TransportOptions {
+  /** Our node id. */
+  readonly nodeId: string;
+  /** Shared secret (its UTF-8 octets are the HMAC key). */
+  readonly secret?: string | undefined;
+  /** PEM with certificate(s) and private key, like Perl's `cert`; enables TLS. Also the CA list. */
+  readonly cert?: string | undefined;
+  /** Auth methods we may send; default `tls_sha3_512,hmac_sha3_512`. */
+  readonly authOffer?: readonly string[] | undefined;
+  /** Auth methods we advertise and verify (strict: others are refused); default all four. */
+  readonly authAccept?: readonly string[] | undefined;
+  /** Framings in preference order; default `cbor,json`. Ones we cannot speak (`storable`) are dropped. */
+  readonly framingFormat?: readonly string[] | undefined;
+  /** Handshake read timeout in seconds; default 30. */
+  readonly monitorTimeout?: number | undefined;
+  /** Deadline of {@link connect} in seconds (TCP connect + handshake); default 2. */
+  readonly connectInterval?: number | undefined;
+  /** Longest handshake line in bytes, LF included; default 4096. */
+  readonly maxLineBytes?: number | undefined;
+  /** Largest data frame accepted, in bytes; default the framing's 16 MiB. */
+  readonly maxFrameBytes?: number | undefined;
+  /** TCP_NODELAY; default true. */
+  readonly nodelay?: boolean | undefined;
+  /** Where transport events are logged (context `transport`). */
+  readonly log?: LogFn | undefined;
+  /**
+   * Called once the peer's greeting line 1 is parsed (after the protocol,
+   * version and self checks); return an error text to refuse the connection
+   * (the kernel uses it for `<node> already connected, not connecting again.`).
+   */
+  admit?(remoteNodeId: string): string | undefined;
+}
+
+/** {@link TransportOptions} checked and defaulted. @internal */
+export interface ResolvedOptions {
+  readonly nodeId: string;
+  readonly secret: Uint8Array | undefined;
+  readonly tls: TlsMaterial | undefined;
+  readonly authOffer: readonly string[];
+  readonly authAccept: readonly string[];
+  readonly framings: readonly string[];
+  readonly monitorTimeout: number;
+  readonly connectInterval: number;
+  readonly maxLineBytes: number;
+  readonly maxFrameBytes: number;
+  readonly nodelay: boolean;
+  readonly log: LogFn;
+  readonly admit: ((remoteNodeId: string) => string | undefined) | undefined;
+}
+
+const noLog: LogFn = () => {};
+
+function list(
+  name: string,
+  value: readonly string[] | undefined,
+  dflt: readonly string[],
+): readonly string[] {
+  const l = value ?? dflt;
+  if (!Array.isArray(l)) throw new TypeError(`${name}: expected a list of strings`);
+  for (const s of l)
+    if (typeof s !== 'string' || s === '' || /[,;\r\n]/.test(s))
+      throw new TypeError(`${name}: invalid entry ${JSON.stringify(s)}`);
+  return [...l];
+}
+
+function positive(name: string, value: number | undefined, dflt: number): number {
+  if (value === undefined) return dflt;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new TypeError(`${name}: expected a positive number, got ${String(value)}`);
+  return n;
+}
+
+/**
+ * Checks and defaults the options.
+ * @throws {TypeError} on an invalid node id, list entry, number or certificate.
+ */
+export function resolveOptions(o: TransportOptions): ResolvedOptions {
+  if (typeof o.nodeId !== 'string' || !isValidNodeId(o.nodeId))
+    throw new TypeError(`nodeId: invalid node id ${JSON.stringify(o.nodeId)}`);
+  const framings = list('framingFormat', o.framingFormat, SUPPORTED_FRAMINGS).filter((f) =>
+    (SUPPORTED_FRAMINGS as readonly string[]).includes(f),
+  );
+  if (framings.length === 0)
+    throw new TypeError(
+      `framingFormat: none of ${SUPPORTED_FRAMINGS.join(',')} in ${String(o.framingFormat)}`,
+    );
+  const secret =
+    o.secret === undefined || o.secret === '' ? undefined : Buffer.from(String(o.secret), 'utf8');
+  return {
+    nodeId: o.nodeId,
+    secret,
+    tls: o.cert ? tlsMaterial(o.cert) : undefined,
+    authOffer: list('authOffer', o.authOffer, DEFAULT_AUTH_OFFER),
+    authAccept: list('authAccept', o.authAccept, DEFAULT_AUTH_ACCEPT),
+    framings,
+    monitorTimeout: positive('monitorTimeout', o.monitorTimeout, 30),
+    connectInterval: positive('connectInterval', o.connectInterval, 2),
+    maxLineBytes: Math.floor(positive('maxLineBytes', o.maxLineBytes, DEFAULT_MAX_LINE_BYTES)),
+    maxFrameBytes: Math.floor(positive('maxFrameBytes', o.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES)),
+    nodelay: o.nodelay ?? true,
+    log: o.log ?? noLog,
+    admit: o.admit?.bind(o),
+  };
+}
