@@ -61,12 +61,20 @@ export interface CallEachOptions {
  * @param options `timeout`, `concurrency`, `prefix`, `retry`.
  * @returns An operator from request values to reply messages.
  */
-export function callEach<T>(node: Caller, port: PortRef, options: CallEachOptions = {}): OperatorFunction<T, Message> {
+export function callEach<T>(
+  node: Caller,
+  port: PortRef,
+  options: CallEachOptions = {},
+): OperatorFunction<T, Message> {
   const id = idOf(port, 'callEach');
   const { timeout, concurrency = 1, prefix = [], retry } = options;
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0)))
     throw new TypeError('callEach: timeout must be a non-negative number of seconds');
-  if (typeof concurrency !== 'number' || !(concurrency >= 1) || (concurrency !== Infinity && !Number.isInteger(concurrency)))
+  if (
+    typeof concurrency !== 'number' ||
+    !(concurrency >= 1) ||
+    (concurrency !== Infinity && !Number.isInteger(concurrency))
+  )
     throw new TypeError('callEach: concurrency must be a positive integer or Infinity');
   const retrying = retry === undefined ? undefined : retryCall<Message>(retry);
   const callOptions = timeout === undefined ? {} : { timeout };

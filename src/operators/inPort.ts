@@ -32,7 +32,9 @@ import { reasonOf, type Killable } from './nodeLike.js';
  *   then the output completes; the error is not rethrown;
  * - the operators *before* `inPort` are the port's code: a `map` or `tap`
  *   callback that throws there becomes a source error and kills the port.
- *   Throws in the final `subscribe` callbacks (after `inPort`) are not seen.
+ *   Throws in the final `subscribe` callbacks (after `inPort`) are not seen
+ *   (RxJS reports them as unhandled errors); use {@link subscribeInPort}
+ *   to run the final handler in the port's context too.
  * - the stream is not stopped when the port dies for another reason; add
  *   `takeUntilKilled(node, port)` for that. Killing an already dead port
  *   is a no-op, so `port.messages.pipe(…, inPort(port))` is safe.

@@ -11,6 +11,7 @@
 export { ofTag } from './ofTag.js';
 export { ofTags } from './ofTags.js';
 export { inPort } from './inPort.js';
+export { subscribeInPort } from './subscribeInPort.js';
 export { sendTo } from './sendTo.js';
 export { toPort, type ToPortKill, type ToPortOptions } from './toPort.js';
 export { pipeToPort } from './pipeToPort.js';

@@ -45,7 +45,8 @@ export type PortRef = string | { readonly id: string };
 /** The id of a {@link PortRef}; throws a TypeError for anything else. @internal */
 export function idOf(ref: PortRef, what: string): string {
   const id = typeof ref === 'string' ? ref : typeof ref === 'object' && ref !== null ? ref.id : undefined;
-  if (typeof id !== 'string' || id.length === 0) throw new TypeError(`${what}: port must be a non-empty port id or a port`);
+  if (typeof id !== 'string' || id.length === 0)
+    throw new TypeError(`${what}: port must be a non-empty port id or a port`);
   return id;
 }
 

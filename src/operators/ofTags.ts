@@ -28,10 +28,14 @@ import type { Message } from '../kernel/message.js';
  * @param tags The tags to match (`===`).
  * @returns An operator emitting the matching messages unchanged.
  */
-export function ofTags<T extends string>(...tags: T[]): OperatorFunction<Message, readonly [T, ...unknown[]]> {
+export function ofTags<T extends string>(
+  ...tags: T[]
+): OperatorFunction<Message, readonly [T, ...unknown[]]> {
   const set = new Set<unknown>(tags);
   return (source) =>
     source.pipe(
-      filter((msg): msg is readonly [T, ...unknown[]] => Array.isArray(msg) && msg.length > 0 && set.has(msg[0])),
+      filter(
+        (msg): msg is readonly [T, ...unknown[]] => Array.isArray(msg) && msg.length > 0 && set.has(msg[0]),
+      ),
     );
 }

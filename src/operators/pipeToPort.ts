@@ -33,6 +33,11 @@ import { toPort, type ToPortOptions } from './toPort.js';
  * @param options `prefix` and `kill` as for {@link toPort}.
  * @returns The subscription.
  */
-export function pipeToPort<T>(source: Observable<T>, node: Sender & Killer, port: PortRef, options?: ToPortOptions): Subscription {
+export function pipeToPort<T>(
+  source: Observable<T>,
+  node: Sender & Killer,
+  port: PortRef,
+  options?: ToPortOptions,
+): Subscription {
   return source.subscribe(toPort<T>(node, port, options));
 }

@@ -42,7 +42,9 @@ export interface CallRequest<A extends Message = Message> {
  * @param node Anything with `sndMessage` (a node): the replies' sender.
  * @returns An operator from request messages to {@link CallRequest}s.
  */
-export function replyTo<A extends Message = Message>(node: Sender): OperatorFunction<Message, CallRequest<A>> {
+export function replyTo<A extends Message = Message>(
+  node: Sender,
+): OperatorFunction<Message, CallRequest<A>> {
   return map((msg) => {
     const replyPort = Array.isArray(msg) ? msg[msg.length - 1] : undefined;
     if (typeof replyPort !== 'string' || replyPort.length === 0)

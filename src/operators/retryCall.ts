@@ -42,9 +42,15 @@ export interface RetryCallConfig {
  * @returns An operator that retries the call on timeouts.
  */
 export function retryCall<T>(config: number | RetryCallConfig): MonoTypeOperatorFunction<T> {
-  const { count, delay = 0, retryOn = isCallTimeout } = typeof config === 'number' ? { count: config } : config;
-  if (typeof count !== 'number' || !(count >= 0)) throw new TypeError('retryCall: count must be a non-negative number');
-  if (typeof delay !== 'number' || !(delay >= 0)) throw new TypeError('retryCall: delay must be a non-negative number of seconds');
+  const {
+    count,
+    delay = 0,
+    retryOn = isCallTimeout,
+  } = typeof config === 'number' ? { count: config } : config;
+  if (typeof count !== 'number' || !(count >= 0))
+    throw new TypeError('retryCall: count must be a non-negative number');
+  if (typeof delay !== 'number' || !(delay >= 0))
+    throw new TypeError('retryCall: delay must be a non-negative number of seconds');
   return retry<T>({
     count,
     delay: (err: unknown) => (retryOn(err) ? timer(delay * 1000) : throwError(() => err)),

@@ -35,5 +35,7 @@ import { idOf, toMessage, type PortRef, type Sender } from './nodeLike.js';
  */
 export function sendTo<T>(node: Sender, port: PortRef, ...prefix: unknown[]): MonoTypeOperatorFunction<T> {
   const id = idOf(port, 'sendTo');
-  return tap((value) => node.sndMessage(id, prefix.length ? [...prefix, ...toMessage(value)] : toMessage(value)));
+  return tap((value) =>
+    node.sndMessage(id, prefix.length ? [...prefix, ...toMessage(value)] : toMessage(value)),
+  );
 }
