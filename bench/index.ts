@@ -8,14 +8,14 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchKernel } from './kernel.js';
-// import { benchFraming } from './framing.js';
+import { benchFraming } from './framing.js';
 import { machineInfo, type Row } from './rows.js';
 import { renderTable } from './table.js';
 
 /** Every suite, in run order. Add a module here: `[name, benchXxx]`. */
 const suites: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['kernel', benchKernel],
-  // ['framing', benchFraming],
+  ['framing', benchFraming],
 ];
 
 async function main(): Promise<void> {
@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const started = new Date();
   console.log(
-    `aemp bench — node ${machine.node}, ${machine.cpu} ×${machine.cores}, ${machine.platform}/${machine.arch}`,
+    `aemp bench — node ${machine.node}, ${machine.cpu} ×${machine.cores}, ${machine.platform}/${machine.arch}, ` +
+      `load average ${machine.loadAvg.map((l) => l.toFixed(2)).join(' ')} (other work skews the figures)`,
   );
 
   const rows: Row[] = [];

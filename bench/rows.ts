@@ -120,6 +120,8 @@ export interface MachineInfo {
   cpu: string;
   cores: number;
   totalMemBytes: number;
+  /** 1, 5 and 15 minute load averages at the start: a busy machine skews every figure. */
+  loadAvg: number[];
 }
 
 export function machineInfo(): MachineInfo {
@@ -132,5 +134,6 @@ export function machineInfo(): MachineInfo {
     cpu: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     totalMemBytes: os.totalmem(),
+    loadAvg: os.loadavg(),
   };
 }
