@@ -105,7 +105,8 @@ export class Kernel implements PortHost {
   port(handler?: Handler): Port {
     if (handler !== undefined && typeof handler !== 'function') throw new TypeError('port: handler must be a function');
     this.#assertOpen('port');
-    const port = new Port(this.id + '#' + this.#uniq + this.#names.next(), this, handler);
+    // join() makes one flat string (concatenation would keep a rope of pieces alive: ~50 B more per port)
+    const port = new Port([this.id, '#', this.#uniq, this.#names.next()].join(''), this, handler);
     this.#ports.set(port.id, port);
     return port;
   }
