@@ -14,10 +14,10 @@
  */
 import type { Observable, Subscription } from 'rxjs';
 import { createNode, type CreateNodeOptions } from './createNode.js';
-import type { Reason } from './kernel/errors.js';
-import { nodeOf, type Handler, type Message } from './kernel/message.js';
-import type { InitFn } from './kernel/node.js';
-import type { Port } from './kernel/port.js';
+import type { Reason } from './kernel/index.js';
+import { nodeOf, type Handler, type Message } from './kernel/index.js';
+import type { InitFn } from './kernel/index.js';
+import type { Port } from './kernel/index.js';
 import type { AempNode } from './node.js';
 
 let current: AempNode | undefined;

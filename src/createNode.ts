@@ -5,8 +5,8 @@
  */
 import { filter } from 'rxjs';
 import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext } from './config/index.js';
-import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './kernel/log.js';
-import { Network } from './kernel/network.js';
+import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './kernel/index.js';
+import { Network } from './kernel/index.js';
 import { AempNode } from './node.js';
 import { streamLinks } from './streamLinks.js';
 

@@ -12,11 +12,11 @@
  */
 export { createNode, formatLogLine, type CreateNodeOptions } from './createNode.js';
 export { AempNode } from './node.js';
-export { Kernel, type InitFn, type CallOptions } from './kernel/node.js';
-export { Port } from './kernel/port.js';
-export { PortKilled, CallTimeout, formatReason, type Reason } from './kernel/errors.js';
-export { nodeOf, portNameOf, type Message, type Handler } from './kernel/message.js';
-export { LOG_LEVELS, type LogLevel, type LogRecord } from './kernel/log.js';
-export type { NodeEvent } from './kernel/link.js';
+export { Kernel, type InitFn, type CallOptions } from './kernel/index.js';
+export { Port } from './kernel/index.js';
+export { PortKilled, CallTimeout, formatReason, type Reason } from './kernel/index.js';
+export { nodeOf, portNameOf, type Message, type Handler } from './kernel/index.js';
+export { LOG_LEVELS, type LogLevel, type LogRecord } from './kernel/index.js';
+export type { NodeEvent } from './kernel/index.js';
 export { ConfigError, type NodeOptions, type ResolvedConfig, type ServiceSpec } from './config/index.js';
 export * from './operators/index.js';

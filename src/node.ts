@@ -5,9 +5,9 @@
  */
 import { EMPTY, type Observable } from 'rxjs';
 import type { ResolvedConfig } from './config/index.js';
-import type { NodeEvent } from './kernel/link.js';
-import { Kernel, type KernelIdentity } from './kernel/node.js';
-import type { Network } from './kernel/network.js';
+import type { NodeEvent } from './kernel/index.js';
+import { Kernel, type KernelIdentity } from './kernel/index.js';
+import type { Network } from './kernel/index.js';
 
 /**
  * A node of an aemp network. Made by `createNode`. Everything of

@@ -4,8 +4,8 @@
  * @module
  */
 import type { ResolvedConfig } from './config/index.js';
-import type { LinkFactory } from './kernel/network.js';
-import type { Kernel } from './kernel/node.js';
+import type { LinkFactory } from './kernel/index.js';
+import type { Kernel } from './kernel/index.js';
 import { connect, listen, type TransportOptions } from './streams/index.js';
 
 /** The transport options of a node, from its configuration. */

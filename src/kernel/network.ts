@@ -15,6 +15,7 @@ import type { Message } from './message.js';
 import type { Kernel } from './node.js';
 import type { MonitorFn } from './port.js';
 import { RemoteNode, type RemoteHost } from './remoteNode.js';
+import { defer } from './defer.js';
 import type { RemoteRouter } from './router.js';
 
 /** How the network opens and accepts links (the streams layer, or a test double). */
@@ -142,7 +143,7 @@ export class Network implements RemoteRouter, RemoteHost {
   mon(node: string, name: string, fn: MonitorFn): () => void {
     if (this.#closed) {
       let live = true;
-      queueMicrotask(() => live && fn(['transport_error', node, 'node closed']));
+      defer(() => live && fn(['transport_error', node, 'node closed']));
       return () => (live = false);
     }
     return this.node(node).monitor(name, fn);

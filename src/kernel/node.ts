@@ -5,6 +5,7 @@
  * @module
  */
 import { Observable, Subscription, timer } from 'rxjs';
+import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
 import { Logger, type LogRecord } from './log.js';
 import { assertPortId, dieText, type Handler, type Message } from './message.js';
@@ -68,7 +69,7 @@ export class Kernel implements PortHost {
     this.#runiq = identity.runiq;
     this.#logger = new Logger(() => this.id);
     this.#queue = new RunQueue<Port, Message>(this.#deliver);
-    this.#router = unreachableRouter(queueMicrotask);
+    this.#router = unreachableRouter(defer);
     const nodePort = new Port(this.nodePortId, this, (msg) => handleNodeMessage(this, this.id, msg));
     this.#ports.set(this.nodePortId, nodePort);
   }
@@ -196,7 +197,7 @@ export class Kernel implements PortHost {
   #kill(port: Port, reason: Reason): void {
     this.#ports.delete(port.id);
     const monitors = port.end(reason);
-    queueMicrotask(() => {
+    defer(() => {
       const watched = port.finishMessages(reason) || monitors.length > 0;
       for (const m of monitors) {
         try {
@@ -253,7 +254,7 @@ export class Kernel implements PortHost {
     if (id === this.nodePortId) return () => {}; // the own node port never dies
     if (this.isLocal(id)) {
       let live = true;
-      queueMicrotask(() => live && fn(['no_such_port', 'cannot monitor nonexistent port', id]));
+      defer(() => live && fn(['no_such_port', 'cannot monitor nonexistent port', id]));
       return () => {
         live = false;
       };
@@ -261,7 +262,7 @@ export class Kernel implements PortHost {
     const i = id.indexOf('#');
     if (i <= 0) {
       let live = true;
-      queueMicrotask(() => live && fn(['no_such_port', 'cannot monitor nonexistent port', id]));
+      defer(() => live && fn(['no_such_port', 'cannot monitor nonexistent port', id]));
       return () => {
         live = false;
       };
@@ -328,7 +329,7 @@ export class Kernel implements PortHost {
     const port = new Port(id, this);
     port.held = [];
     this.#ports.set(id, port);
-    queueMicrotask(() => {
+    defer(() => {
       if (!port.alive) return;
       const init = this.#registry.get(fn);
       const held = port.held ?? [];
@@ -419,7 +420,7 @@ export class Kernel implements PortHost {
     for (const port of [...this.#ports.values()]) if (port.id !== this.nodePortId) this.#kill(port, []);
     this.#ports.clear();
     await this.#router.close();
-    await new Promise<void>((r) => queueMicrotask(r));
+    await new Promise<void>((r) => defer(r));
     this.#logger.close();
   }
 

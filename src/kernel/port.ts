@@ -6,7 +6,7 @@
  */
 import { Observable, Subject, throwError, EMPTY, type Observer, type Subscription } from 'rxjs';
 import { PortKilled, type Reason } from './errors.js';
-import { unhandledText, type Handler, type Message } from './message.js';
+import { dieText, unhandledText, type Handler, type Message } from './message.js';
 
 /** What a port needs from the node it lives on. @internal */
 export interface PortHost {
@@ -14,6 +14,8 @@ export interface PortHost {
   snd(id: string, ...msg: unknown[]): void;
   /** Kills a port by id. */
   kil(id: string, ...reason: unknown[]): void;
+  /** The port whose code runs now (`$SELF`). */
+  self: Port | undefined;
   /** Called when a port ends (abnormally and unwatched → logged). @internal */
   portEnded(port: Port, reason: Reason, watched: boolean): void;
 }
@@ -84,9 +86,26 @@ export class Port implements Observer<Message> {
     });
   }
 
-  /** Shorthand for `messages.subscribe(...)`. */
+  /**
+   * Subscribes to `messages`. A function given here runs *in port context*
+   * (like a handler): a throw kills the port with `['die', text]` instead of
+   * becoming an unhandled RxJS error. An observer object is passed through
+   * as is.
+   */
   subscribe(observer?: Partial<Observer<Message>> | ((msg: Message) => void)): Subscription {
-    return this.messages.subscribe(observer);
+    if (typeof observer !== 'function') return this.messages.subscribe(observer);
+    const host = this.host;
+    return this.messages.subscribe((msg) => {
+      const prev = host.self;
+      host.self = this;
+      try {
+        observer(msg);
+      } catch (err) {
+        this.error(err);
+      } finally {
+        host.self = prev;
+      }
+    });
   }
 
   /** Observer side: delivers `msg` to this port (same as `node.snd(port.id, ...msg)`). */
@@ -96,7 +115,7 @@ export class Port implements Observer<Message> {
   /** Observer side: an error kills the port with `['die', text]` (PortKilled keeps its reason). */
   error(err: unknown): void {
     if (err instanceof PortKilled) this.host.kil(this.id, ...err.reason);
-    else this.host.kil(this.id, 'die', err instanceof Error ? err.message : String(err));
+    else this.host.kil(this.id, 'die', dieText(err));
   }
   /** Observer side: completion kills the port normally. */
   complete(): void {

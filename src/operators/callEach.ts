@@ -3,7 +3,7 @@
  * @module
  */
 import { concatMap, mergeMap, type OperatorFunction } from 'rxjs';
-import type { Message } from '../kernel/message.js';
+import type { Message } from '../kernel/index.js';
 import { idOf, toMessage, type Caller, type PortRef } from './nodeLike.js';
 import { retryCall, type RetryCallConfig } from './retryCall.js';
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { PortKilled, type Reason } from '../kernel/errors.js';
+import { PortKilled, type Reason } from '../kernel/index.js';
 
 /**
  * Turns a monitor stream (`node.mon(id)`, or a port's `messages`) into its

@@ -7,9 +7,9 @@
  * @module
  */
 import type { Observable } from 'rxjs';
-import { PortKilled, type Reason } from '../kernel/errors.js';
-import { dieText, type Message } from '../kernel/message.js';
-import type { CallOptions } from '../kernel/node.js';
+import { PortKilled, type Reason } from '../kernel/index.js';
+import { dieText, type Message } from '../kernel/index.js';
+import type { CallOptions } from '../kernel/index.js';
 
 /** Sends a message to a port id (`node.sndMessage`). */
 export interface Sender {

@@ -3,7 +3,7 @@
  * @module
  */
 import { filter, type OperatorFunction } from 'rxjs';
-import type { Message } from '../kernel/message.js';
+import type { Message } from '../kernel/index.js';
 
 /**
  * Lets through the messages whose first element is one of `tags` and emits

@@ -3,7 +3,7 @@
  * @module
  */
 import { map, type OperatorFunction } from 'rxjs';
-import type { Message } from '../kernel/message.js';
+import type { Message } from '../kernel/index.js';
 import type { Sender } from './nodeLike.js';
 
 /** One request as {@link replyTo} hands it to a server. */

@@ -3,7 +3,7 @@
  * @module
  */
 import { retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
-import { CallTimeout } from '../kernel/errors.js';
+import { CallTimeout } from '../kernel/index.js';
 
 /** How {@link retryCall} retries. */
 export interface RetryCallConfig {
