@@ -57,6 +57,29 @@ export class AempNode extends Kernel {
     return this.#network?.isUp(node) ?? false;
   }
 
+  /**
+   * Flow control: resolves once everything sent to `node` so far has left
+   * this process (or the node went down). `snd` never blocks; a producer
+   * that sends a lot awaits this every few thousand messages to keep memory
+   * bounded.
+   *
+   * @example
+   * ```ts
+   * for (let i = 0; i < 1e6; i++) {
+   *   node.snd(remotePort, 'seq', i);
+   *   if (i % 10_000 === 0) await node.drained(nodeOf(remotePort));
+   * }
+   * ```
+   */
+  drained(node: string): Promise<void> {
+    return this.#network?.drained(node) ?? Promise.resolve();
+  }
+
+  /** Bytes written to `node`'s connection and not yet handed to the OS, as they change. */
+  backlog$(node: string): Observable<number> {
+    return this.#network?.backlog$(node) ?? EMPTY;
+  }
+
   /** The `host:port` addresses this node listens on (its `'l` entry). */
   get addresses(): readonly string[] {
     return this.#network?.addresses ?? [];

@@ -20,6 +20,10 @@ export interface Link {
   readonly closed$: Observable<never>;
   /** Closes it. */
   close(reason?: string): void;
+  /** Bytes written and not yet handed to the OS; emits on change. */
+  readonly backlog$: Observable<number>;
+  /** Resolves once everything written so far has left (or the link ended). */
+  drained(): Promise<void>;
 }
 
 /** One up or down event of another node (AnyEvent::MP's `mon_nodes`). */

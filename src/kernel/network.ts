@@ -7,7 +7,7 @@
  * node up/down events.
  * @module
  */
-import { Subject, type Observable } from 'rxjs';
+import { EMPTY, Subject, type Observable } from 'rxjs';
 import type { Reason } from './errors.js';
 import type { Link, NodeEvent } from './link.js';
 import type { LogFn } from './log.js';
@@ -106,6 +106,39 @@ export class Network implements RemoteRouter, RemoteHost {
   /** Whether `node` is connected now. */
   isUp(node: string): boolean {
     return this.#nodes.get(node)?.link !== undefined;
+  }
+
+  /**
+   * Flow control: resolves when everything sent to `node` so far has left
+   * this process (queued frames flushed to a link and the link drained), or
+   * when the node went down. `snd` itself never blocks; a fast producer
+   * awaits this now and then to keep memory bounded.
+   */
+  async drained(node: string): Promise<void> {
+    const n = this.#nodes.get(node);
+    if (n === undefined) return;
+    while (n.state === 'connecting' && n.queued > 0) {
+      await new Promise<void>((resolve) => {
+        const sub = this.#events.subscribe((e) => {
+          if (e.node === node) {
+            sub.unsubscribe();
+            resolve();
+          }
+        });
+        if (n.state !== 'connecting') {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+      if ((n.state as string) === 'down') return;
+    }
+    await n.link?.drained();
+  }
+
+  /** Bytes waiting to leave for `node` (queued frames count as unknown size: see `queued`). */
+  backlog$(node: string): Observable<number> {
+    const link = this.#nodes.get(node)?.link;
+    return link ? link.backlog$ : EMPTY;
   }
 
   /** The state of one other node (made on first use). */
