@@ -1,0 +1,102 @@
+/**
+ * Left-to-right processing of sub-commands, as Perl's `aemp` does:
+ * `aemp profile seed setbinds 127.0.0.1:4040 setsecret x` is three
+ * sub-commands. The command line is cut into one segment per sub-command,
+ * using what each commander command declares (its arguments: how many
+ * tokens it takes; its options: which of them take a value); each segment
+ * is then parsed by commander on its own.
+ *
+ * Global options (those of the program itself) may appear anywhere before
+ * a `--`; they are taken out and given to every segment. A sub-command with
+ * a variadic argument (`snd PORT ARG…`, `showconfig [NAME] [KEY VALUE…]`)
+ * takes everything after it; so does `--`.
+ * @module
+ */
+import type { Command, Option } from 'commander';
+
+/** The command line cut up. */
+export interface Chain {
+  /** The global options, as written (with their values). */
+  readonly globals: string[];
+  /** One token list per sub-command, each starting with its name. */
+  readonly segments: string[][];
+}
+
+const NEGATIVE_NUMBER = /^-\d*\.?\d+(?:[eE][+-]?\d+)?$/;
+
+function findOption(options: readonly Option[], token: string): Option | undefined {
+  const name = token.startsWith('--') ? (token.split('=', 1)[0] as string) : token.slice(0, 2);
+  return options.find((o) => o.long === name || o.short === name);
+}
+
+/** How many tokens an option token consumes after itself (0 or 1). */
+function optionValueCount(option: Option, token: string, next: string | undefined): number {
+  if (token.startsWith('--') && token.includes('=')) return 0;
+  if (!token.startsWith('--') && token.length > 2) return 0; // -c5
+  if (option.required) return next === undefined ? 0 : 1;
+  if (option.optional) return next !== undefined && !next.startsWith('-') ? 1 : 0;
+  return 0;
+}
+
+/** The sub-command named `name` (or aliased so), if any. */
+export function findCommand(program: Command, name: string): Command | undefined {
+  return program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+}
+
+function maxPositionals(cmd: Command): number {
+  const args = cmd.registeredArguments;
+  if (args.some((a) => a.variadic)) return Infinity;
+  return args.length;
+}
+
+/**
+ * Cuts `argv` into global options and sub-command segments. A token that
+ * is neither an option nor an argument the current sub-command still takes
+ * starts a new segment (commander reports it if it names no command).
+ * `help` as the first sub-command takes the rest of the line.
+ */
+export function cutChain(argv: readonly string[], program: Command): Chain {
+  const globals: string[] = [];
+  const segments: string[][] = [];
+  let current: string[] | undefined;
+  let cmd: Command | undefined;
+  let positionals = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (token === '--') {
+      const rest = argv.slice(i);
+      if (current) current.push(...rest);
+      else segments.push((current = [...rest]));
+      break;
+    }
+    if (token.startsWith('-') && token !== '-' && !NEGATIVE_NUMBER.test(token)) {
+      const global = findOption(program.options, token);
+      const own = cmd ? findOption(cmd.options, token) : undefined;
+      const option = own ?? global;
+      const take = option ? optionValueCount(option, token, argv[i + 1]) : 0;
+      const tokens = argv.slice(i, i + 1 + take);
+      i += take;
+      if (own === undefined && global !== undefined) globals.push(...tokens);
+      else if (current) current.push(...tokens);
+      else globals.push(...tokens); // unknown, before any command: commander reports it
+      continue;
+    }
+    if (current && cmd && positionals < maxPositionals(cmd)) {
+      current.push(token);
+      positionals++;
+      continue;
+    }
+    if (current && cmd === undefined) {
+      current.push(token); // after an unknown command: let commander complain about that one
+      continue;
+    }
+    segments.push((current = [token]));
+    positionals = 0;
+    cmd = findCommand(program, token);
+    if (token === 'help' && segments.length === 1) {
+      current.push(...argv.slice(i + 1).filter((t) => !findOption(program.options, t)));
+      break;
+    }
+  }
+  return { globals, segments };
+}
