@@ -110,6 +110,7 @@ describe('aemp configuration commands', () => {
     expect(del.code).toBe(0);
     expect(read(rc)).toEqual({
       version: 1,
+      seeds: ['127.0.0.1:4041', '127.0.0.1:4042'], // delseeds edited profile worker, which has none
       monitor_timeout: '10',
       autocork: true,
       profile: {
