@@ -184,3 +184,24 @@ export async function connectPair(a: TransportOptions, b: TransportOptions): Pro
     throw e;
   }
 }
+
+/** Collects a listener's connections; `next()` waits (bounded) for the next one. */
+export function acceptQueue(): {
+  onConnection: (c: Connection) => void;
+  next(ms?: number): Promise<Connection>;
+} {
+  const ready: Connection[] = [];
+  const waiting: ((c: Connection) => void)[] = [];
+  return {
+    onConnection: (c) => {
+      const w = waiting.shift();
+      if (w) w(c);
+      else ready.push(c);
+    },
+    next: (ms = 5000) => {
+      const c = ready.shift();
+      if (c) return Promise.resolve(c);
+      return withTimeout(new Promise<Connection>((r) => waiting.push(r)), ms, 'next accepted connection');
+    },
+  };
+}

@@ -57,7 +57,7 @@ describe('no silent holes (multi-process)', () => {
     expect((await nodePortWatch)[0]).toBe('transport_error');
     expect(order).toEqual(['up', 'monitor', 'down']);
     expect(received.length).toBeGreaterThanOrEqual(10_000);
-    expect(received.length).toBeLessThan(100_000);
+    expect(received.length).toBeLessThanOrEqual(100_000); // what the peer wrote before dying may all have arrived
     expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i)); // a prefix, no holes
 
     // restart the peer on the same address: a later send reconnects
