@@ -36,6 +36,15 @@ function listenOne(hp: HostPort, onSocket: (s: Socket) => void): Promise<Server>
   });
 }
 
+/**
+ * Stops accepting. Does not wait for accepted connections to end (a
+ * `net.Server`'s close callback would): those belong to their owners.
+ */
+function stopAll(servers: readonly Server[]): Promise<void> {
+  for (const s of servers) if (s.listening) s.close();
+  return new Promise((r) => setImmediate(r));
+}
+
 function boundAddress(server: Server, hp: HostPort): string {
   const a = server.address();
   if (a && typeof a === 'object') return formatHostPort(a.address, a.port);
@@ -71,7 +80,7 @@ export async function listen(
   try {
     for (const hp of targets) servers.push(await listenOne(hp, onSocket));
   } catch (e) {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await stopAll(servers);
     throw e;
   }
   const addresses = servers.map((s, i) => boundAddress(s, targets[i]!));
@@ -85,7 +94,7 @@ export async function listen(
       closed = true;
       for (const s of pending) s.destroy();
       pending.clear();
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await stopAll(servers);
     },
   };
 }
