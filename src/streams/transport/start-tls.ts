@@ -19,11 +19,11 @@ export interface TlsStartHandlers {
 
 /** The text of a TLS failure, with the verification error when there is one. */
 function tlsFailureText(err: unknown, authorizationError?: unknown): string {
-  const why = authorizationError
-    ? String(authorizationError)
-    : err instanceof Error
-      ? err.message
-      : String(err);
+  if (authorizationError) return `TLS handshake failed: ${String(authorizationError)}`;
+  // OpenSSL errors carry a short `reason` ('wrong version number'); their message wraps it in internal codes.
+  const reason = (err as { reason?: unknown } | null)?.reason;
+  const why =
+    typeof reason === 'string' && reason ? reason : err instanceof Error ? err.message : String(err);
   return `TLS handshake failed: ${why}`;
 }
 
