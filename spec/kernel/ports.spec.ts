@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { PortKilled } from '../../src/kernel/errors.js';
 import { makeKernel, tick } from '../helpers/kernel.js';
 
@@ -77,6 +77,17 @@ describe('ports', () => {
       ['a', 1],
       ['b', 2],
     ]);
+  });
+
+  it('a subscriber that takes one message and unsubscribes does not leave the port to die of it', async () => {
+    const { k } = makeKernel();
+    const p = k.port();
+    for (let i = 0; i < 3; i++) {
+      const one = firstValueFrom(p.messages);
+      k.snd(p.id, 'pong', i);
+      expect(await one).toEqual(['pong', i]);
+    }
+    expect(p.alive).toBe(true);
   });
 
   it('a throwing handler kills its port with die and the messages stream errors with PortKilled', async () => {

@@ -164,7 +164,10 @@ export class Port implements Observer<Message> {
    * (the kernel turns them into `['die', …]`). @internal
    */
   dispatch(msg: Message): void {
-    this.#subject?.next(msg);
+    const subject = this.#subject;
+    // taken by subscribers if any were there when it arrived (one may unsubscribe while taking it)
+    const taken = subject !== undefined && subject.observed;
+    if (taken) subject.next(msg);
     const tags = this.#tags;
     if (tags !== undefined && tags.size !== 0) {
       const tag = msg[0];
@@ -175,7 +178,7 @@ export class Port implements Observer<Message> {
     }
     const all = this.#catchAll;
     if (all !== undefined) return all(msg, this);
-    if (!this.observed) this.host.kil(this.id, 'unhandled_message', unhandledText(msg[0]));
+    if (!taken) this.host.kil(this.id, 'unhandled_message', unhandledText(msg[0]));
   }
 
   /** Adds a one-shot monitor; returns its remover. @internal */
