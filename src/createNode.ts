@@ -8,6 +8,7 @@ import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext } from '
 import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './kernel/index.js';
 import { Network } from './kernel/index.js';
 import { AempNode } from './node.js';
+import { Database } from './db/index.js';
 import { streamLinks } from './streamLinks.js';
 
 /** Options of {@link createNode}: every rc-file key camelCased, plus a few of ours. */
@@ -53,8 +54,12 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
   }
   const network = new Network(node, streamLinks(node, config), config);
   node.attachNetwork(network);
+  const { seeds, global, monitorTimeout } = config;
+  const db = new Database(node, network, { seeds, global, monitorTimeout });
+  node.attachDatabase(db);
   try {
     await network.start();
+    db.start();
   } catch (err) {
     await node.close();
     throw err;

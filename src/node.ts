@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './config/index.js';
 import type { NodeEvent } from './kernel/index.js';
 import { Kernel, type KernelIdentity } from './kernel/index.js';
 import type { Network } from './kernel/index.js';
+import type { Database } from './db/index.js';
 
 /**
  * A node of an aemp network. Made by `createNode`. Everything of
@@ -16,6 +17,7 @@ import type { Network } from './kernel/index.js';
  */
 export class AempNode extends Kernel {
   #network: Network | undefined;
+  #db: Database | undefined;
 
   /** @internal — use `createNode`. */
   constructor(
@@ -30,6 +32,27 @@ export class AempNode extends Kernel {
   attachNetwork(network: Network): void {
     this.#network = network;
     this.setRouter(network);
+  }
+
+  /** @internal */
+  attachDatabase(db: Database): void {
+    this.#db = db;
+  }
+
+  /**
+   * The distributed database (AnyEvent::MP's `db_set`, `db_del`, `db_reg`,
+   * `db_family`, `db_keys`, `db_values`, `db_mon`): `family → key → value`,
+   * each entry owned by the node that set it, merged on the global nodes.
+   */
+  get db(): Database {
+    if (this.#db === undefined) throw new Error(`node ${this.id} has no database`);
+    return this.#db;
+  }
+
+  /** Closes the database, then everything else (see {@link Kernel.close}). */
+  override async close(): Promise<void> {
+    this.#db?.close();
+    await super.close();
   }
 
   /** The network part, if this node has one. @internal */

@@ -57,6 +57,8 @@ export class Network implements RemoteRouter, RemoteHost {
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Extra address lookup (installed by the database: `g_find` / the merged `'l`). */
   lookup: AddressLookup | undefined;
+  /** Called when a seed turns out to be this node itself (the database then makes this node global). */
+  onSelfSeed: ((address: string) => void) | undefined;
   /** Seeds whose node id we learned, address → node id. */
   readonly seedIds = new Map<string, string>();
   readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
@@ -206,7 +208,7 @@ export class Network implements RemoteRouter, RemoteHost {
   }
 
   nodeEvent(node: RemoteNode, up: boolean, reason?: Reason): void {
-    this.#log(up ? 'info' : 'warn', 'kernel', up ? `node ${node.id} up` : `node ${node.id} down: ${String(reason?.[2])}`);
+    this.#log('info', 'kernel', up ? `node ${node.id} up` : `node ${node.id} down: ${String(reason?.[2])}`);
     this.#events.next(up ? { node: node.id, up } : { node: node.id, up, reason: reason ?? [] });
   }
 
@@ -252,25 +254,6 @@ export class Network implements RemoteRouter, RemoteHost {
 
   async #connect(node: RemoteNode): Promise<void> {
     const { connectInterval, monitorTimeout } = this.options;
-    let addrs: readonly string[] | null;
-    try {
-      addrs = await this.#addressesOf(node.id);
-    } catch (err) {
-      addrs = null;
-      this.#log('warn', 'kernel', `address lookup for ${node.id} failed: ${String(err)}`);
-    }
-    if (node.state !== 'connecting' || this.#closed) return;
-    if (!addrs || addrs.length === 0) {
-      node.attemptFailed('no known address');
-      return;
-    }
-    const list = addrs;
-    let interval = connectInterval;
-    const spread = (monitorTimeout - connectInterval) / list.length;
-    if (spread < interval) interval = spread;
-    if (interval < 0.4) interval = 0.4;
-    let pending = list.length;
-    let lastError = 'connect timeout';
     let done = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (text?: string) => {
@@ -282,9 +265,27 @@ export class Network implements RemoteRouter, RemoteHost {
       }
       if (text !== undefined) node.attemptFailed(text);
     };
+    // the deadline covers the address lookup too (a slave's g_find to a master that is not there)
     const deadline = setTimeout(() => finish('connect timeout'), connectInterval * 1000);
     timers.push(deadline);
     this.#timers.add(deadline);
+    let addrs: readonly string[] | null;
+    try {
+      addrs = await this.#addressesOf(node.id);
+    } catch (err) {
+      addrs = null;
+      this.#log('warn', 'kernel', `address lookup for ${node.id} failed: ${String(err)}`);
+    }
+    if (done) return;
+    if (node.state !== 'connecting' || this.#closed) return finish();
+    if (!addrs || addrs.length === 0) return finish('no known address');
+    const list = addrs;
+    let interval = connectInterval;
+    const spread = (monitorTimeout - connectInterval) / list.length;
+    if (spread < interval) interval = spread;
+    if (interval < 0.4) interval = 0.4;
+    let pending = list.length;
+    let lastError = 'connect timeout';
     list.forEach((address, i) => {
       const go = () => {
         if (done) return;
@@ -338,6 +339,7 @@ export class Network implements RemoteRouter, RemoteHost {
           const text = err instanceof Error ? err.message : String(err);
           if (text === 'I refuse to talk to myself') {
             this.#log('info', 'kernel', `seed ${address} is this node itself; dropped from the seed list`);
+            this.onSelfSeed?.(address);
             return;
           }
           const known = this.seedIds.get(address);

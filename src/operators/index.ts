@@ -23,3 +23,6 @@ export { callEach, type CallEachOptions } from './callEach.js';
 export { retryCall, type RetryCallConfig } from './retryCall.js';
 export { replyTo, type CallRequest } from './replyTo.js';
 export type { Caller, Killable, Killer, Monitorer, NodeLike, PortRef, Sender } from './nodeLike.js';
+export { familyMap } from './familyMap.js';
+export { flattenDeltas } from './flattenDeltas.js';
+export { whenNonEmpty } from './whenNonEmpty.js';

@@ -1,0 +1,210 @@
+/**
+ * The global-node service: the node-port requests a global node answers
+ * (PROTOCOL.md §7) over its {@link MergedStore}.
+ *
+ * - `g_slave DB` registers a slave and makes its database an owner's
+ *   entries; `g_upd` from a slave changes them; both are passed on to the
+ *   other global nodes as the change of this node's slaves view (`g_upd`).
+ * - `g_global` from another global node is answered with `g_set` (our slaves
+ *   view); its `g_set` becomes that node's entries, and we mirror its `'l`
+ *   entry and a `'g` entry for it into our own entries, so every global we
+ *   talk to learns of it (that is how the globals find each other and mesh).
+ * - a node going away loses everything it owned (monitors see deletions),
+ *   and the mirrored `'l`/`'g` entries of it go too.
+ * - `g_find` / `g_db_*` / `g_mon1` / `g_mon0` are answered from the merged
+ *   view; every change of a monitored family is sent as `g_chg2`.
+ *
+ * The service never touches a socket: it is handed a `send` to node ports.
+ * @module
+ */
+import type { LogFn } from '../kernel/index.js';
+import { GLOBALS, LISTENERS } from './names.js';
+import { Changes, MergedStore } from './store.js';
+import type { DbRecord, FamilyRecord } from './value.js';
+
+/** What the service needs from its node. */
+export interface GlobalHost {
+  /** This node's id. */
+  readonly id: string;
+  /** Sends `msg` to the node port of `node` (our own included). */
+  send(node: string, ...msg: unknown[]): void;
+  /** A node id appeared in `'g`: keep a connection to it. */
+  keepGlobal(node: string): void;
+  /** Logs. */
+  readonly log: LogFn;
+}
+
+/** The three query kinds (`g_db_family`, `g_db_keys`, `g_db_values`). */
+export type QueryKind = 'family' | 'keys' | 'values';
+
+export class GlobalService {
+  readonly store = new MergedStore();
+  /** family → nodes monitoring it (`g_mon1`). */
+  readonly #monitors = new Map<string, Set<string>>();
+  /** Nodes that registered as our slaves (`g_slave DB`). */
+  readonly slaves = new Set<string>();
+
+  /** Starts with this node's own database as its own entries. */
+  constructor(
+    private readonly host: GlobalHost,
+    own: DbRecord,
+  ) {
+    const ch = new Changes();
+    this.store.replace(host.id, own, ch);
+    this.#publish(ch);
+    for (const g of this.store.keys(GLOBALS)) if (g !== host.id) host.keepGlobal(g);
+  }
+
+  /** Whether `node` is listed in the merged `'g` (the mesh keeps connecting to it while it is). */
+  listsGlobal(node: string): boolean {
+    return this.store.has(GLOBALS, node);
+  }
+
+  /** The listen addresses of `node` from the merged `'l`, or `null`. */
+  lookup(node: string): string[] | null {
+    const v = this.store.get(LISTENERS, node);
+    return Array.isArray(v) && v.every((a) => typeof a === 'string') ? (v as string[]) : null;
+  }
+
+  // ---- requests ------------------------------------------------------------
+
+  /** `g_slave DB` from `from`: it is our slave now, `db` its whole local database. */
+  slave(from: string, db: DbRecord): void {
+    if (from === this.host.id) return;
+    const ch = new Changes();
+    if (this.store.globals.has(from)) {
+      this.store.clear(from, ch);
+      this.store.globals.delete(from);
+    }
+    this.slaves.add(from);
+    this.store.replace(from, db, ch);
+    this.#publish(ch);
+  }
+
+  /** `g_upd F SET DEL` from `from` (a slave, ourselves, or another global forwarding its slaves' change). */
+  update(from: string, family: string, set: FamilyRecord | null, del: readonly string[] | null): void {
+    const ch = new Changes();
+    this.store.update(from, family, set, del, ch);
+    this.#publish(ch);
+  }
+
+  /** `g_global` from `from`: it is a global node; answer with our slaves view. */
+  global(from: string): void {
+    if (from === this.host.id) return;
+    const ch = new Changes();
+    this.#markGlobal(from, ch);
+    this.#publish(ch);
+    this.host.send(from, 'g_set', this.store.slavesView());
+  }
+
+  /** `g_set DB` from another global node: its slaves view replaces what it owned here. */
+  set(from: string, db: DbRecord): void {
+    if (from === this.host.id) return;
+    const ch = new Changes();
+    this.#markGlobal(from, ch);
+    this.store.replace(from, db, ch);
+    const self = this.host.id;
+    this.store.set(self, GLOBALS, from, null, ch);
+    const listeners = Object.hasOwn(db, LISTENERS) ? db[LISTENERS] : undefined;
+    const addrs = listeners !== undefined && Object.hasOwn(listeners, from) ? listeners[from] : undefined;
+    if (Array.isArray(addrs)) this.store.set(self, LISTENERS, from, addrs, ch);
+    this.#publish(ch);
+  }
+
+  /** `g_find NODE`: answer `g_found NODE ADDRS|null`. */
+  find(from: string, node: string): void {
+    this.host.send(from, 'g_found', node, this.lookup(node));
+  }
+
+  /** `g_db_family` / `g_db_keys` / `g_db_values F ID`: answer `g_reply ID RESULT`. */
+  query(from: string, kind: QueryKind, family: string, id: string): void {
+    const result =
+      kind === 'family'
+        ? (this.store.family(family) ?? {})
+        : kind === 'keys'
+          ? this.store.keys(family)
+          : this.store.values(family);
+    this.host.send(from, 'g_reply', id, result);
+  }
+
+  /** `g_mon1 F`: `from` monitors the family; answer `g_chg1 F HASH|null`. */
+  monitor(from: string, family: string): void {
+    let nodes = this.#monitors.get(family);
+    if (nodes === undefined) this.#monitors.set(family, (nodes = new Set()));
+    nodes.add(from);
+    this.host.send(from, 'g_chg1', family, this.store.family(family));
+  }
+
+  /** `g_mon0 F`: `from` stops monitoring. */
+  unmonitor(from: string, family: string): void {
+    const nodes = this.#monitors.get(family);
+    if (nodes === undefined) return;
+    nodes.delete(from);
+    if (nodes.size === 0) this.#monitors.delete(family);
+  }
+
+  /** Number of (family, node) monitor registrations. */
+  get monitorCount(): number {
+    let n = 0;
+    for (const s of this.#monitors.values()) n += s.size;
+    return n;
+  }
+
+  // ---- node events ---------------------------------------------------------
+
+  /** A node came up: tell it we are global. */
+  nodeUp(node: string): void {
+    this.host.send(node, 'g_global');
+  }
+
+  /** A node went away: everything it owned goes, and so do its monitors and our mirrors of it. */
+  nodeDown(node: string): void {
+    if (node === this.host.id) return;
+    const ch = new Changes();
+    this.store.clear(node, ch);
+    this.store.globals.delete(node);
+    this.slaves.delete(node);
+    for (const [family, nodes] of this.#monitors) {
+      nodes.delete(node);
+      if (nodes.size === 0) this.#monitors.delete(family);
+    }
+    this.store.del(this.host.id, GLOBALS, node, ch);
+    this.store.del(this.host.id, LISTENERS, node, ch);
+    this.#publish(ch);
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  /** `node` is a global: what it owned as a slave goes (its `g_set` brings it back as a global's entries). */
+  #markGlobal(node: string, ch: Changes): void {
+    if (this.store.globals.has(node)) return;
+    if (this.store.owns(node)) this.store.clear(node, ch);
+    this.slaves.delete(node);
+    this.store.globals.add(node);
+  }
+
+  /** Sends what changed: `g_chg2` to monitors, `g_upd` of the slaves view to the other globals. */
+  #publish(ch: Changes): void {
+    if (!ch.view.empty) {
+      for (const [family, set, del] of ch.view.entries()) {
+        const nodes = this.#monitors.get(family);
+        if (nodes !== undefined) for (const n of nodes) this.host.send(n, 'g_chg2', family, set, del);
+        if (family === GLOBALS)
+          for (const g of Object.keys(set)) if (g !== this.host.id) this.host.keepGlobal(g);
+      }
+    }
+    if (!ch.slaves.empty && this.store.globals.size) {
+      for (const [family, set, del] of ch.slaves.entries()) {
+        const msg = updMessage(family, set, del);
+        for (const g of this.store.globals) this.host.send(g, ...msg);
+      }
+    }
+  }
+}
+
+/** `g_upd F SET` (3 elements) for sets only, `g_upd F null DEL` for deletions only, both otherwise. */
+export function updMessage(family: string, set: FamilyRecord, del: readonly string[]): unknown[] {
+  if (del.length === 0) return ['g_upd', family, set];
+  for (const _ in set) return ['g_upd', family, set, del];
+  return ['g_upd', family, null, del];
+}

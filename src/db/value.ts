@@ -1,0 +1,130 @@
+/**
+ * Plain-data helpers of the database: equality of values, safe records
+ * (a `__proto__` key is an own property, as `JSON.parse` makes it), copies
+ * of values handed in by users, and shape checks of what arrives on the wire.
+ * @module
+ */
+
+/** A family's contents as it travels: `{ key: value }`. */
+export type FamilyRecord<V = unknown> = Record<string, V>;
+
+/** A whole database as it travels (`g_slave`, `g_set`): `{ family: { key: value } }`. */
+export type DbRecord = Record<string, FamilyRecord>;
+
+/** Sets an own property, also for the key `__proto__`. */
+export function putOwn<V>(record: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
+/** A record from a Map (own properties only). */
+export function recordOf<V>(map: ReadonlyMap<string, V> | undefined): Record<string, V> {
+  const out: Record<string, V> = {};
+  if (map !== undefined) for (const [k, v] of map) putOwn(out, k, v);
+  return out;
+}
+
+/** True for `{}`-style objects (prototype `Object.prototype` or `null`). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Structural equality of database values: primitives by `Object.is`-like
+ * comparison (`NaN` equals `NaN`), arrays element-wise, plain objects key-wise
+ * (order ignored), byte arrays byte-wise. This is the "deep compare" that
+ * decides whether a `set` changes anything.
+ */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const ka = Object.keys(ra);
+  if (ka.length !== Object.keys(rb).length) return false;
+  for (const k of ka) if (!Object.hasOwn(rb, k) || !deepEqual(ra[k], rb[k])) return false;
+  return true;
+}
+
+/**
+ * The value a user hands to `set`, as it is kept: `undefined` becomes
+ * `null` (Perl's `undef`; JSON would drop it), objects are copied so later
+ * mutation by the caller cannot change what the database holds (or hide a
+ * change from the deep compare). Functions and symbols are refused.
+ */
+export function ownValue(value: unknown, what: string): unknown {
+  if (value === undefined) return null;
+  const t = typeof value;
+  if (t === 'function' || t === 'symbol') throw new TypeError(`${what} must be plain data, got a ${t}`);
+  if (t !== 'object' || value === null) return value;
+  try {
+    return structuredClone(value);
+  } catch (err) {
+    throw new TypeError(`${what} must be plain data: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+// ---- wire shapes -------------------------------------------------------------
+
+/** Throws unless `v` is a string. */
+export function wireString(v: unknown, what: string): string {
+  if (typeof v !== 'string') throw new Error(`${what} must be a string, got ${describe(v)}`);
+  return v;
+}
+
+/** A `{key: value}` hash, or `null`/absent (= empty). Throws on anything else. */
+export function wireHash(v: unknown, what: string): FamilyRecord | null {
+  if (v === null || v === undefined) return null;
+  if (!isPlainObject(v)) throw new Error(`${what} must be a hash or null, got ${describe(v)}`);
+  return v;
+}
+
+/** An array of strings, or `null`/absent (= none). Throws on anything else. */
+export function wireKeys(v: unknown, what: string): readonly string[] | null {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v)) throw new Error(`${what} must be an array of keys or null, got ${describe(v)}`);
+  for (const k of v)
+    if (typeof k !== 'string') throw new Error(`${what} must hold only strings, got ${describe(k)}`);
+  return v as string[];
+}
+
+/** A whole database `{family: {key: value}}` (families whose value is `null` count as empty). */
+export function wireDb(v: unknown, what: string): DbRecord {
+  if (!isPlainObject(v)) throw new Error(`${what} must be a hash of families, got ${describe(v)}`);
+  const out: DbRecord = {};
+  for (const f of Object.keys(v)) {
+    const fam = v[f];
+    if (fam === null || fam === undefined) continue;
+    if (!isPlainObject(fam))
+      throw new Error(`${what}: family ${JSON.stringify(f)} must be a hash, got ${describe(fam)}`);
+    putOwn(out, f, fam);
+  }
+  return out;
+}
+
+/** A short description of a value for error texts. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Uint8Array) return 'a byte string';
+  const t = typeof v;
+  if (t === 'object') return 'an object';
+  if (t === 'string') return `the string ${JSON.stringify((v as string).slice(0, 40))}`;
+  return `${t} ${String(v)}`;
+}
