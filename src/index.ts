@@ -20,3 +20,13 @@ export { LOG_LEVELS, type LogLevel, type LogRecord } from './kernel/index.js';
 export type { NodeEvent } from './kernel/index.js';
 export { ConfigError, type NodeOptions, type ResolvedConfig, type ServiceSpec } from './config/index.js';
 export * from './operators/index.js';
+export {
+  Database,
+  applyDelta,
+  composeDeltas,
+  deltaIterable,
+  DeltaBufferOverflow,
+  type DeltaIterableOptions,
+  type FamilyChange,
+  type FamilyDelta,
+} from './db/index.js';
