@@ -505,7 +505,9 @@ describe('cbor framing: encoding', () => {
 
   it('follows JSON.stringify’s value model, keeping what CBOR can say better', () => {
     const date = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
-    const frame = ['p', undefined, () => 1, Symbol('s'), { u: undefined, f: () => 2, d: date, keep: 0 }, new Map([['a', 1]]), [, 1]];
+    const sparse: unknown[] = [];
+    sparse[1] = 1; // a hole at 0
+    const frame = ['p', undefined, () => 1, Symbol('s'), { u: undefined, f: () => 2, d: date, keep: 0 }, new Map([['a', 1]]), sparse];
     expect(decode(cborFraming, [cborFraming.encode(frame)])).toEqual([['p', null, null, null, { d: '2020-01-02T03:04:05.000Z', keep: 0 }, {}, [null, 1]]]);
   });
 

@@ -19,8 +19,12 @@ import { FramingError } from './framing-error.js';
 import { MAX_NESTING_DEPTH } from './limits.js';
 import { SELF_DESCRIBE_TAG } from './cbor-reader.js';
 
-/** Marks an open indefinite-length container on the stack. */
+/** Marks an open indefinite-length array or map on the stack. */
 const INDEFINITE = -1;
+/** Marks an open indefinite-length byte string (its chunks must be definite byte strings). */
+const INDEFINITE_BYTES = -2;
+/** Marks an open indefinite-length text string (its chunks must be definite text strings). */
+const INDEFINITE_TEXT = -3;
 
 /** Resumable end-of-frame finder for one frame at offset 0 of a growing buffer. */
 export class CborScanner {
@@ -77,16 +81,20 @@ export class CborScanner {
           throw new FramingError(`cbor: malformed data: reserved additional information ${ai} at byte ${pos} of the frame`);
         }
       }
+      const open = stack[sp - 1]!;
+      if (open < INDEFINITE && (ai === 31 ? major !== 7 : major !== (open === INDEFINITE_BYTES ? 2 : 3))) {
+        throw new FramingError(`cbor: malformed data: indefinite-length string holds a chunk of another type at byte ${pos} of the frame`);
+      }
       pos += headerBytes;
       if (ai === 31) {
         if (major === 7) {
-          if (stack[sp - 1] !== INDEFINITE) {
+          if (open >= 0) {
             throw new FramingError(`cbor: malformed data: break code outside an indefinite-length item at byte ${pos - 1} of the frame`);
           }
-          sp--; // the indefinite container is complete: fall through to count it as an item
+          sp--; // the indefinite item is complete: fall through to count it as an item
         } else if (major >= 2 && major <= 5) {
           if (sp > MAX_NESTING_DEPTH) throw new FramingError(`cbor: frame nested deeper than ${MAX_NESTING_DEPTH} levels`);
-          stack[sp++] = INDEFINITE;
+          stack[sp++] = major === 2 ? INDEFINITE_BYTES : major === 3 ? INDEFINITE_TEXT : INDEFINITE;
           continue;
         } else {
           throw new FramingError(`cbor: malformed data: indefinite length on major type ${major} at byte ${pos - 1} of the frame`);
@@ -123,7 +131,7 @@ export class CborScanner {
       // One item is complete: count it against its container, closing every container it completes.
       while (sp > 0) {
         const left = stack[sp - 1]!;
-        if (left === INDEFINITE) break;
+        if (left < 0) break; // indefinite: only a break code closes it
         if (left > 1) {
           stack[sp - 1] = left - 1;
           break;
