@@ -3,6 +3,7 @@
  * (../shared/aemp/vectors): auth values, greeting form, TLS role.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   Handshake,
@@ -13,8 +14,9 @@ import {
   tlsRole,
   type GreetingLines,
 } from '../../src/streams/handshake/index.js';
+import { VECTORS_DIR } from '../helpers/vectors.js';
 
-const VECTORS = new URL('../../../shared/aemp/vectors/', import.meta.url);
+const VECTORS = pathToFileURL(VECTORS_DIR.endsWith('/') ? VECTORS_DIR : `${VECTORS_DIR}/`);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- vector JSON, checked by the expectations
 const load = (name: string): Record<string, any> => JSON.parse(readFileSync(new URL(name, VECTORS), 'utf8'));
 

@@ -133,7 +133,8 @@ function accept(
     },
     (e: unknown) => {
       pending.delete(socket);
-      const routine = e instanceof HandshakeFailure && e.refusal;
+      // Handshakes cut short by our own close() are not the peer's fault.
+      const routine = isClosed() || (e instanceof HandshakeFailure && e.refusal);
       const text = e instanceof Error ? e.message : String(e);
       opts.log(routine ? 'info' : 'warn', 'transport', `handshake with ${peerAddress} failed: ${text}`);
     },
