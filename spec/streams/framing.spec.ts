@@ -141,6 +141,19 @@ describe.each([jsonFraming, cborFraming])('$name framing, common behaviour', (fr
     expect(decode(framing, [empty, bytes.subarray(0, 5), empty, empty, bytes.subarray(5), empty])).toEqual(samples.slice(0, 3));
   });
 
+  it('takes plain Uint8Arrays, Buffers and offset views alike, and refuses anything else', () => {
+    const bytes = encodeFrames(framing, samples);
+    const padded = new Uint8Array(bytes.length + 20);
+    padded.set(bytes, 7);
+    const view = padded.subarray(7, 7 + bytes.length);
+    expect(decode(framing, [view])).toEqual(samples);
+    expect(decode(framing, [Buffer.from(bytes)])).toEqual(samples);
+    expect(decode(framing, [new Uint8Array(bytes)])).toEqual(samples);
+    for (const wrong of ['["a"]', null, [0x5b, 0x5d], new Uint16Array(2)]) {
+      expectFramingError(() => framing.createDecoder().push(wrong as unknown as Uint8Array, () => {}), new RegExp(`^${framing.name}: push\\(\\) needs a Uint8Array`));
+    }
+  });
+
   it('does not keep a reference to the pushed chunk', () => {
     const bytes = new Uint8Array(framing.encode(['port', 'a fairly long string to be split', 42]));
     const decoder = framing.createDecoder();
@@ -307,6 +320,20 @@ describe('json framing', () => {
     for (let i = 1; i < bytes.length - 1; i++) {
       expect(decode(jsonFraming, [bytes.subarray(0, i), bytes.subarray(i, i + 1), bytes.subarray(i + 1)])).toEqual(expected);
     }
+  });
+
+  it('keeps waiting inside an unterminated string, brackets and all', () => {
+    const decoder = jsonFraming.createDecoder();
+    const frames: Frame[] = [];
+    const open = String.raw`["open \"] [ { string`;
+    decoder.push(utf8(`["a"]${open}`), (frame) => frames.push(frame));
+    expect(frames).toEqual([['a']]);
+    expect(decoder.pending).toBe(open.length);
+    decoder.push(utf8(' ]]]'), (frame) => frames.push(frame));
+    expect(decoder.pending).toBe(open.length + 4);
+    decoder.push(utf8('", 1]'), (frame) => frames.push(frame));
+    expect(frames).toEqual([['a'], ['open "] [ { string ]]]', 1]]);
+    expect(decoder.pending).toBe(0);
   });
 
   it('decodes \\u escapes, including surrogate pairs', () => {

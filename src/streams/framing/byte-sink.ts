@@ -50,14 +50,14 @@ export class ByteSink {
     this.pos = used;
   }
 
-  /** Forget everything written after absolute offset `mark` of the current region (see {@link ByteSink.mark}). */
-  rollback(mark: number): void {
-    this.pos = this.start + mark;
-  }
-
-  /** Position relative to the region start, stable across slab switches; pass it to {@link ByteSink.rollback}. */
+  /** The write position relative to the region not yet taken; stays valid across slab switches. Pass it to {@link ByteSink.rollback}. */
   mark(): number {
     return this.pos - this.start;
+  }
+
+  /** Forget everything written since {@link ByteSink.mark} returned `mark`. */
+  rollback(mark: number): void {
+    this.pos = this.start + mark;
   }
 
   /** The bytes written since the last take, as a view the caller owns; the sink moves past them. */

@@ -44,11 +44,11 @@ export class CborFrameDecoder implements FrameDecoder {
 
   push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
     if (this.failure !== null) throw this.failure;
-    const src = asBuffer(chunk);
-    const end = src.length;
     const max = this.maxFrameBytes;
     let delivering = false;
     try {
+      const src = asBuffer(chunk, 'cbor');
+      const end = src.length;
       let pos = 0;
       if (this.partial.length > 0) {
         pos = this.completePartial(src);

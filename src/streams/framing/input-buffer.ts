@@ -7,10 +7,17 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
+import { FramingError } from './framing-error.js';
 
-/** View `bytes` as a Node `Buffer` without copying (the decoders use Buffer's string slicing). */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * View a pushed chunk as a Node `Buffer` without copying (the decoders use
+ * Buffer's string slicing). Anything but a `Uint8Array` is a
+ * {@link FramingError} naming `framing`.
+ */
+export function asBuffer(bytes: Uint8Array, framing: string): Buffer {
+  if (Buffer.isBuffer(bytes)) return bytes;
+  if (!(bytes instanceof Uint8Array)) throw new FramingError(`${framing}: push() needs a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** A growable byte buffer holding one partial frame at `[0, length)`. */

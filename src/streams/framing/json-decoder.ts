@@ -28,6 +28,9 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_ARRAY = 0x5b;
 
+/** Entries of the scratch frame list kept between pushes; a longer list is dropped after use. */
+const BOUNDS_KEPT = 64 * 1024;
+
 /** Byte classes inside a frame: one table lookup instead of a chain of comparisons. */
 const ORDINARY = 0;
 const STRING = 1;
@@ -105,7 +108,7 @@ export class JsonFrameDecoder implements FrameDecoder {
 
   push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
     if (this.failure !== null) throw this.failure;
-    const src = asBuffer(chunk);
+    const src = asBuffer(chunk, 'json');
     const end = src.length;
     if (end === 0) return;
     const max = this.maxFrameBytes;
@@ -217,6 +220,7 @@ export class JsonFrameDecoder implements FrameDecoder {
       }
       problem = asFramingError(error);
     }
+    if (count > BOUNDS_KEPT) bounds.length = 0; // do not hold on to the list a huge chunk needed
     if (problem !== null) {
       this.failure = problem;
       throw problem;
