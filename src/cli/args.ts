@@ -28,6 +28,17 @@ export function decodeArg(arg: string, what = 'argument'): unknown {
   }
 }
 
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * One element of a message (`snd`, `cal`): as {@link decodeArg}, and a JSON
+ * number is a number (Perl does not tell `"3"` from `3`; JavaScript does).
+ * Write `'"3"'` for the string.
+ */
+export function messageArg(arg: string): unknown {
+  return JSON_NUMBER.test(arg) ? Number(arg) : decodeArg(arg);
+}
+
 /**
  * Perl's single-JSON-array form: `aemp '["snd","a#b",1]'` is `aemp snd a#b 1`.
  * Strings stay as they are; other elements become their JSON text (which

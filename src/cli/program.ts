@@ -7,6 +7,7 @@
 import { Command, Option } from 'commander';
 import { registerConfigCommands } from './configCommands.js';
 import type { CliContext } from './context.js';
+import { registerLogsCommand } from './logsCommand.js';
 import { registerNetworkCommands } from './networkCommands.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerWatchCommands } from './watchCommands.js';
@@ -57,5 +58,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerNetworkCommands(program, ctx);
   registerRunCommand(program, ctx);
   registerWatchCommands(program, ctx);
+  registerLogsCommand(program, ctx);
   return program;
 }

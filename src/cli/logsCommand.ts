@@ -1,0 +1,130 @@
+/**
+ * `aemp logs`: follow the log records of every node, as AnyEvent::MP's
+ * LogCatcher does (PROTOCOL.md §10). For every other node N it makes a port
+ * P and sends `["AnyEvent::MP::LogCatcher::connect", 0, P, LEVEL]` to N's
+ * node port; N then sends each record at LEVEL or worse to P as
+ * `[TIME, CONTEXT, LEVEL, TEXT]`, and stops when P dies. Nodes come from
+ * the database's `'l` family (or, without one, the seeds and the nodes that
+ * connect), and are caught again when they come back.
+ * @module
+ */
+import type { Command } from 'commander';
+import type { Subscription } from 'rxjs';
+import { LOG_LEVELS } from '../kernel/log.js';
+import { LOG_CATCHER_CONNECT } from '../kernel/logCatcher.js';
+import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
+import type { CliContext } from './context.js';
+import { UsageError } from './errors.js';
+import { secondsArg } from './args.js';
+import { withClient } from './networkCommands.js';
+import { untilSignal } from './signals.js';
+import { dbOf, LISTENERS } from './watchCommands.js';
+
+function levelName(severity: unknown): string {
+  return typeof severity === 'number' ? (LOG_LEVELS[severity - 1] ?? String(severity)) : String(severity);
+}
+
+/** Prints one forwarded record. */
+function printRecord(ctx: CliContext, node: string, msg: readonly unknown[]): void {
+  const [time, context, severity, text] = msg;
+  const t = typeof time === 'number' ? time : Date.now() / 1000;
+  if (ctx.globals.json) {
+    ctx.json({ node, time: t, level: levelName(severity), severity, context, message: text });
+    return;
+  }
+  const when = new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 23);
+  ctx.out(`${when} ${levelName(severity).padEnd(5)} [${node}] ${String(context)}: ${String(text)}`);
+}
+
+/** Catches the logs of `client`'s network until a signal. */
+async function catchLogs(
+  ctx: CliContext,
+  client: ClientNode,
+  severity: number,
+  only: readonly string[],
+): Promise<void> {
+  const { node } = client;
+  const attached = new Map<string, string>(); // node id → our catching port
+  const wanted = new Set<string>(only);
+  const attach = (id: string) => {
+    if (id === node.id || attached.has(id)) return;
+    const port = node.port((msg) => printRecord(ctx, id, msg));
+    attached.set(id, port.id);
+    node.snd(`${id}#`, LOG_CATCHER_CONNECT, 0, port.id, severity);
+  };
+  const detach = (id: string) => {
+    const port = attached.get(id);
+    if (port === undefined) return;
+    attached.delete(id);
+    node.kil(port);
+  };
+  const subs: Subscription[] = [];
+  subs.push(
+    node.nodes$.subscribe((e) => {
+      if (!e.up) detach(e.node);
+      else if (wanted.has(e.node)) attach(e.node);
+    }),
+  );
+  const db = only.length ? undefined : dbOf(node);
+  if (only.length) {
+    for (const id of only) attach(id);
+  } else if (db !== undefined) {
+    subs.push(
+      db.mon(LISTENERS).subscribe((d) => {
+        for (const id of [...Object.keys(d.added), ...Object.keys(d.changed)]) {
+          wanted.add(id);
+          attach(id);
+        }
+        for (const id of Object.keys(d.deleted)) {
+          wanted.delete(id);
+          detach(id);
+        }
+      }),
+    );
+  } else {
+    for (const id of node.network?.seedIds.values() ?? []) {
+      wanted.add(id);
+      attach(id);
+    }
+    subs.push(
+      node.nodes$.subscribe((e) => {
+        if (e.up) {
+          wanted.add(e.node);
+          attach(e.node);
+        }
+      }),
+    );
+  }
+  try {
+    await untilSignal();
+  } finally {
+    for (const s of subs) s.unsubscribe();
+    for (const id of [...attached.keys()]) detach(id);
+  }
+}
+
+/** Registers `logs`. */
+export function registerLogsCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('logs')
+    .option('-l, --level <level>', `the least severe level to show (${LOG_LEVELS.join(', ')})`, 'info')
+    .option('--node <id...>', 'only these nodes (default: every node the network knows, as they come and go)')
+    .option('--wait <seconds>', 'how long to wait for a seed', String(DEFAULT_WAIT))
+    .description("follow the log records of every node (AnyEvent::MP's LogCatcher protocol), until Ctrl-C")
+    .addHelpText(
+      'after',
+      '\nNodes started with "aemp run" serve log catchers (Perl nodes do too, unless secure).\nWith --json: one {"node","time","level","severity","context","message"} object per line.',
+    )
+    .helpGroup('Looking at a running network:')
+    .action(async (opts: { level: string; node?: string[]; wait: string }) => {
+      const i = (LOG_LEVELS as readonly string[]).indexOf(opts.level);
+      const severity = /^[1-9]$/.test(opts.level) ? Number(opts.level) : i + 1;
+      if (severity === 0) throw new UsageError(`--level must be one of ${LOG_LEVELS.join(', ')} (or 1-9)`);
+      await withClient(
+        ctx,
+        'logs',
+        (client) => catchLogs(ctx, client, severity, opts.node ?? []),
+        secondsArg(opts.wait, '--wait'),
+      );
+    });
+}
