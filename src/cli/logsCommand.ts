@@ -18,7 +18,7 @@ import { UsageError } from './errors.js';
 import { secondsArg } from './args.js';
 import { withClient } from './networkCommands.js';
 import { untilSignal } from './signals.js';
-import { dbOf, LISTENERS } from './watchCommands.js';
+import { LISTENERS } from './watchCommands.js';
 
 function levelName(severity: unknown): string {
   return typeof severity === 'number' ? (LOG_LEVELS[severity - 1] ?? String(severity)) : String(severity);
@@ -65,32 +65,19 @@ async function catchLogs(
       else if (wanted.has(e.node)) attach(e.node);
     }),
   );
-  const db = only.length ? undefined : dbOf(node);
   if (only.length) {
     for (const id of only) attach(id);
-  } else if (db !== undefined) {
+  } else {
     subs.push(
-      db.mon(LISTENERS).subscribe((d) => {
-        for (const id of [...Object.keys(d.added), ...Object.keys(d.changed)]) {
+      node.db.mon(LISTENERS).subscribe((d) => {
+        for (const [id, addresses] of [...Object.entries(d.added), ...Object.entries(d.changed)]) {
+          if (!Array.isArray(addresses) || addresses.length === 0) continue; // no listener: cannot be reached
           wanted.add(id);
           attach(id);
         }
         for (const id of Object.keys(d.deleted)) {
           wanted.delete(id);
           detach(id);
-        }
-      }),
-    );
-  } else {
-    for (const id of node.network?.seedIds.values() ?? []) {
-      wanted.add(id);
-      attach(id);
-    }
-    subs.push(
-      node.nodes$.subscribe((e) => {
-        if (e.up) {
-          wanted.add(e.node);
-          attach(e.node);
         }
       }),
     );

@@ -5,6 +5,7 @@
  * @module
  */
 import { Command, Option } from 'commander';
+import { splitList } from './args.js';
 import { registerConfigCommands } from './configCommands.js';
 import type { CliContext } from './context.js';
 import { registerLogsCommand } from './logsCommand.js';
@@ -46,7 +47,13 @@ export function buildProgram(ctx: CliContext): Command {
     .addOption(new Option('--rc <file>', 'the rc file to read and edit'))
     .addOption(new Option('--profile <name>', 'profile of the node a network command makes (default "aemp")'))
     .addOption(
-      new Option('--seed <host:port...>', 'seeds for a network command, instead of the configured ones'),
+      new Option(
+        '--seed <host:port>',
+        'a seed for a network command instead of the configured ones (a,b; repeatable)',
+      ).argParser((value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        ...splitList(value),
+      ]),
     )
     .addOption(new Option('--json', 'machine-readable output: one JSON value per line'))
     .addOption(new Option('-v, --verbose', "show the network command's own node's log on stderr"))

@@ -6,8 +6,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import type { Observable, Subscription } from 'rxjs';
-import type { AempNode } from '../index.js';
+import type { Subscription } from 'rxjs';
 import { secondsArg } from './args.js';
 import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
@@ -19,32 +18,6 @@ const LOOK = 'Looking at a running network:';
 
 /** The family the global nodes keep every node's listen addresses in. */
 export const LISTENERS = "'l";
-
-/** One `db.mon` event (the database's `FamilyDelta`). */
-export interface Delta {
-  readonly family: string;
-  readonly added: Readonly<Record<string, unknown>>;
-  readonly changed: Readonly<Record<string, unknown>>;
-  readonly deleted: Readonly<Record<string, unknown>>;
-}
-
-/** What these commands use of `node.db`. */
-export interface DbView {
-  family(family: string): Observable<Record<string, unknown>>;
-  mon(family: string): Observable<Delta>;
-}
-
-/** The node's database, if this build has one. */
-export function dbOf(node: AempNode): DbView | undefined {
-  const db = (node as unknown as { db?: DbView }).db;
-  return db !== undefined && typeof db.mon === 'function' ? db : undefined;
-}
-
-function needDb(node: AempNode, how: string): DbView {
-  const db = dbOf(node);
-  if (db === undefined) throw new CliError(`${how}: this aemp has no distributed database (node.db) yet`);
-  return db;
-}
 
 /** Family names and keys errors (`TypeError` from the database) as usage errors. */
 function guard<T>(fn: () => T): T {
@@ -103,49 +76,39 @@ async function nodesCommand(
       ctx.out(`${stamp()} ${up ? 'up  ' : 'down'} ${id}${up ? `\t${addressesText(addresses)}` : ''}`);
     }
   };
-  const db = dbOf(node);
-  if (db !== undefined) {
-    let first = true;
-    let listed!: () => void;
-    let ended!: (e?: unknown) => void;
-    const gotFirst = new Promise<void>((resolve) => (listed = resolve));
-    const finished = new Promise<void>((resolve, reject) => (ended = (e) => (e ? reject(e) : resolve())));
-    const sub = db.mon(LISTENERS).subscribe({
-      next: (d) => {
-        for (const [id, a] of Object.entries(d.added)) print(id, true, a, !first);
-        for (const [id, a] of Object.entries(d.changed)) print(id, true, a, !first);
-        for (const id of Object.keys(d.deleted)) print(id, false, undefined, !first);
-        if (first) {
-          first = false;
-          listed();
-        }
-      },
-      error: (e: unknown) => ended(e),
-      complete: () => ended(),
-    });
-    try {
-      await Promise.race([
-        gotFirst,
-        finished,
-        expire(seconds, `nodes: the database did not answer within ${seconds} s`),
-      ]);
-    } catch (e) {
-      sub.unsubscribe();
-      throw e;
-    }
-    if (!followIt) {
-      sub.unsubscribe();
-      return;
-    }
-    await follow([sub], finished);
+  let first = true;
+  let listed!: () => void;
+  let ended!: (e?: unknown) => void;
+  const gotFirst = new Promise<void>((resolve) => (listed = resolve));
+  const finished = new Promise<void>((resolve, reject) => (ended = (e) => (e ? reject(e) : resolve())));
+  const sub = node.db.mon(LISTENERS).subscribe({
+    next: (d) => {
+      for (const [id, a] of Object.entries(d.added)) print(id, true, a, !first);
+      for (const [id, a] of Object.entries(d.changed)) print(id, true, a, !first);
+      for (const id of Object.keys(d.deleted)) print(id, false, undefined, !first);
+      if (first) {
+        first = false;
+        listed();
+      }
+    },
+    error: (e: unknown) => ended(e),
+    complete: () => ended(),
+  });
+  try {
+    await Promise.race([
+      gotFirst,
+      finished,
+      expire(seconds, `nodes: the database did not answer within ${seconds} s`),
+    ]);
+  } catch (e) {
+    sub.unsubscribe();
+    throw e;
+  }
+  if (!followIt) {
+    sub.unsubscribe();
     return;
   }
-  // no database: what our own node sees — the seeds it reached, then node events
-  const seeds = node.network?.seedIds ?? new Map<string, string>();
-  for (const [address, id] of seeds) print(id, node.isUp(id), [address], false);
-  if (!followIt) return;
-  const sub = node.nodes$.subscribe((e) => print(e.node, e.up, undefined, true));
-  await follow([sub], new Promise(() => {}));
+  await follow([sub], finished);
 }
 
 /** Registers `nodes`, `db` and `watch`. */
@@ -183,9 +146,8 @@ export function registerWatchCommands(program: Command, ctx: CliContext): void {
         ctx,
         'db',
         async ({ node }) => {
-          const db = needDb(node, 'db');
           const value = await within(
-            guard(() => db.family(family)),
+            guard(() => node.db.family(family)),
             seconds,
             () => `db: no answer within ${seconds} s`,
           );
@@ -213,12 +175,11 @@ export function registerWatchCommands(program: Command, ctx: CliContext): void {
         ctx,
         'watch',
         async ({ node }) => {
-          const db = needDb(node, 'watch');
           let ended!: (e?: unknown) => void;
           const finished = new Promise<void>(
             (resolve, reject) => (ended = (e) => (e ? reject(e) : resolve())),
           );
-          const sub = guard(() => db.mon(family)).subscribe({
+          const sub = guard(() => node.db.mon(family)).subscribe({
             next: (d) => {
               if (ctx.globals.json) {
                 ctx.json({ family: d.family, added: d.added, changed: d.changed, deleted: d.deleted });
