@@ -76,7 +76,10 @@ export function applyDelta<V>(map: Map<string, V>, d: FamilyDelta<V>): void {
  * One delta with the effect of `a` followed by `b` (same family): an add
  * then a delete cancel out, a delete then an add of an equal value cancel
  * out (of a different value: a change), an add then a change stay an add
- * with the newer value, and so on. Neither argument is changed.
+ * with the newer value, and so on. A deletion carries the latest value.
+ * One imprecision: a change and a change back to the original value stay a
+ * change (to the value the consumer already has), since deltas carry no
+ * old values of changed keys. Neither argument is changed.
  */
 export function composeDeltas<V>(a: FamilyDelta<V>, b: FamilyDelta<V>): FamilyDelta<V> {
   const out: MutableDelta<V> = {

@@ -91,17 +91,15 @@ export class GlobalService {
   /** `g_global` from `from`: it is a global node; answer with our slaves view. */
   global(from: string): void {
     if (from === this.host.id) return;
-    const ch = new Changes();
-    this.#markGlobal(from, ch);
-    this.#publish(ch);
+    this.#markGlobal(from);
     this.host.send(from, 'g_set', this.store.slavesView());
   }
 
   /** `g_set DB` from another global node: its slaves view replaces what it owned here. */
   set(from: string, db: DbRecord): void {
     if (from === this.host.id) return;
+    this.#markGlobal(from);
     const ch = new Changes();
-    this.#markGlobal(from, ch);
     this.store.replace(from, db, ch);
     const self = this.host.id;
     this.store.set(self, GLOBALS, from, null, ch);
@@ -175,22 +173,41 @@ export class GlobalService {
 
   // ---- internals -----------------------------------------------------------
 
-  /** `node` is a global: what it owned as a slave goes (its `g_set` brings it back as a global's entries). */
-  #markGlobal(node: string, ch: Changes): void {
+  /**
+   * `node` is a global: what it owned as a slave goes (its `g_set` brings it
+   * back as a global's entries). That change is told to the globals known
+   * before it, not to `node` itself.
+   */
+  #markGlobal(node: string): void {
     if (this.store.globals.has(node)) return;
-    if (this.store.owns(node)) this.store.clear(node, ch);
     this.slaves.delete(node);
+    if (this.store.owns(node)) {
+      const ch = new Changes();
+      this.store.clear(node, ch);
+      this.#publish(ch);
+    }
     this.store.globals.add(node);
   }
 
-  /** Sends what changed: `g_chg2` to monitors, `g_upd` of the slaves view to the other globals. */
+  /**
+   * Sends what changed: `g_chg2` to monitors, `g_upd` of the slaves view to
+   * the other globals. Messages to ourselves go last: they run our own
+   * monitors' subscribers, whose reactions (a `db.set` …) must reach the
+   * other nodes after this change, not before.
+   */
   #publish(ch: Changes): void {
+    const self = this.host.id;
+    let local: unknown[][] | undefined;
     if (!ch.view.empty) {
       for (const [family, set, del] of ch.view.entries()) {
         const nodes = this.#monitors.get(family);
-        if (nodes !== undefined) for (const n of nodes) this.host.send(n, 'g_chg2', family, set, del);
-        if (family === GLOBALS)
-          for (const g of Object.keys(set)) if (g !== this.host.id) this.host.keepGlobal(g);
+        if (nodes !== undefined) {
+          for (const n of nodes) {
+            if (n === self) (local ??= []).push(['g_chg2', family, set, del]);
+            else this.host.send(n, 'g_chg2', family, set, del);
+          }
+        }
+        if (family === GLOBALS) for (const g of Object.keys(set)) if (g !== self) this.host.keepGlobal(g);
       }
     }
     if (!ch.slaves.empty && this.store.globals.size) {
@@ -199,6 +216,7 @@ export class GlobalService {
         for (const g of this.store.globals) this.host.send(g, ...msg);
       }
     }
+    if (local !== undefined) for (const msg of local) this.host.send(self, ...msg);
   }
 }
 
