@@ -55,12 +55,17 @@ describe('local delivery', () => {
   it('after sends a message or calls back; unsubscribe cancels', async () => {
     const { k } = makeKernel();
     const got: unknown[] = [];
-    const p = k.port((m) => got.push(m));
-    const done = new Promise<void>((r) => k.after(0.001, () => r()));
-    k.after(0, p.id, 'timeout', 1);
+    let arrived!: () => void;
+    const first = new Promise<void>((r) => (arrived = r));
+    const p = k.port((m) => {
+      got.push(m);
+      arrived();
+    });
     k.after(0, p.id, 'cancelled').unsubscribe();
-    await done;
-    await tick();
+    k.after(0.001, p.id, 'timeout', 1);
+    await first;
+    // a callback scheduled later than the cancelled one has run: the cancelled one never will
+    await new Promise<void>((r) => k.after(0.02, () => r()));
     expect(got).toEqual([['timeout', 1]]);
   });
 });

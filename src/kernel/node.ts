@@ -194,10 +194,10 @@ export class Kernel implements PortHost {
     if (i > 0) this.#router.kil(id.slice(0, i), id.slice(i + 1), reason);
   }
 
-  #kill(port: Port, reason: Reason): void {
+  #kill(port: Port, reason: Reason, now = false): void {
     this.#ports.delete(port.id);
     const monitors = port.end(reason);
-    defer(() => {
+    const fire = () => {
       const watched = port.finishMessages(reason) || monitors.length > 0;
       for (const m of monitors) {
         try {
@@ -207,7 +207,21 @@ export class Kernel implements PortHost {
         }
       }
       if (reason.length && !watched) this.portEnded(port, reason, false);
-    });
+    };
+    if (now) fire();
+    else defer(fire);
+  }
+
+  /**
+   * Kills a local port by name on behalf of another node (`kil1`): unlike
+   * `kil`, the monitors run at once, before the frames behind the `kil1` on
+   * the same connection are handled — as a Perl node does (its `kil0`
+   * answer goes out before the replies to what followed). Unknown names are
+   * ignored. @internal
+   */
+  killFromRemote(name: string, reason: Reason): void {
+    const port = this.#ports.get(this.id + '#' + name);
+    if (port !== undefined && port.id !== this.nodePortId) this.#kill(port, reason, true);
   }
 
   /** @internal */
@@ -319,8 +333,14 @@ export class Kernel implements PortHost {
     return node + '#' + portName;
   }
 
-  /** Creates local port `name` and runs init `fn` on it after this tick. @internal */
-  spawnLocal(portName: string, fn: string, args: readonly unknown[]): Port | undefined {
+  /**
+   * Creates local port `name` and runs init `fn` on it: after this tick for
+   * a local `spawn` (so it runs after `spawn` returned), at once for a
+   * `_spawn` request from another node (the caller's `spawn` returned long
+   * ago, and the frames behind it on the wire — `mon1`, first messages, a
+   * `kil1` — must find the port initialised, as on a Perl node). @internal
+   */
+  spawnLocal(portName: string, fn: string, args: readonly unknown[], now = false): Port | undefined {
     const id = this.id + '#' + portName;
     if (this.#ports.has(id)) {
       this.log('error', 'kernel', `spawn: port ${id} exists already, spawn of ${fn} refused`);
@@ -329,12 +349,12 @@ export class Kernel implements PortHost {
     const port = new Port(id, this);
     port.held = [];
     this.#ports.set(id, port);
-    defer(() => {
+    const init = () => {
       if (!port.alive) return;
-      const init = this.#registry.get(fn);
+      const initFn = this.#registry.get(fn);
       const held = port.held ?? [];
       port.held = undefined;
-      if (init === undefined) {
+      if (initFn === undefined) {
         this.log('error', 'kernel', `spawn of unregistered function ${fn} refused`);
         this.kil(id, 'die', `${fn}: no such function registered, refusing to spawn`);
         return;
@@ -342,7 +362,7 @@ export class Kernel implements PortHost {
       const prev = this.self;
       this.self = port;
       try {
-        init(port, ...args);
+        initFn(port, ...args);
       } catch (err) {
         this.kil(id, 'die', dieText(err));
         return;
@@ -350,7 +370,9 @@ export class Kernel implements PortHost {
         this.self = prev;
       }
       for (const m of held) this.#queue.push(port, m);
-    });
+    };
+    if (now) init();
+    else defer(init);
     return port;
   }
 

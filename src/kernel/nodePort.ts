@@ -56,15 +56,15 @@ export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): v
       case 'kil1': {
         const [name, ...reason] = args;
         if (typeof name !== 'string' || !name) throw new Error('kil1: port name must be a non-empty string');
-        const id = kernel.id + '#' + name;
-        if (kernel.getPort(id)) kernel.kil(id, ...reason);
+        if (from === kernel.id) kernel.kil(kernel.id + '#' + name, ...reason);
+        else kernel.killFromRemote(name, reason);
         return;
       }
       case 'AnyEvent::MP::_spawn': {
         const [name, fn, ...initArgs] = args;
         if (typeof name !== 'string' || !name || typeof fn !== 'string') throw new Error('_spawn: bad arguments');
         if (kernel.registered(fn) === undefined) throw new Error(`remote execution not allowed (${fn} is not registered)`);
-        kernel.spawnLocal(name, fn, initArgs);
+        kernel.spawnLocal(name, fn, initArgs, true);
         return;
       }
     }
