@@ -80,12 +80,13 @@ export function clientNodeOptions(ctx: CliContext): NodeOptions {
 /** The advice for a configuration without secret and certificate. */
 export function noSecretAdvice(config: ResolvedConfig, how: string): string {
   const where = config.rcPath ?? 'the rc file';
-  const edit = config.profile === CLIENT_PROFILE ? '' : ` profile ${config.profile}`;
+  const forProfile = `aemp profile ${config.profile} gensecret`;
+  const forAll = 'aemp gensecret'.padEnd(forProfile.length);
   return (
     `${how}: no secret and no certificate configured (profile ${JSON.stringify(config.profile)}, ${where}).\n` +
     `Nodes authenticate each other with a shared secret (or a certificate). Make one with\n` +
-    `  aemp gensecret            (for every profile, at the top level of the rc file)\n` +
-    (edit ? `  aemp${edit} gensecret   (for this profile only)\n` : '') +
+    `  ${forAll}   (for every profile: the top level of the rc file)\n` +
+    `  ${forProfile}   (for this profile only)\n` +
     `and give every node of the network the same one (copy the rc file, or: aemp setsecret SECRET);\n` +
     `or use TLS: aemp gencert.`
   );
@@ -137,7 +138,8 @@ export async function openClientNode(
   const node = await createNode({ ...options, stderrLog: ctx.globals.verbose ? 'debug' : false });
   let problem: string | undefined;
   node.log$.subscribe((r: LogRecord) => {
-    if (r.severity <= 5) problem = r.message;
+    // warnings, and the debug records of failed connects ("transport: connect to … failed: …")
+    if (r.severity <= 5 || (r.context === 'transport' && / failed: /.test(r.message))) problem = r.message;
   });
   const client: ClientNode = { node, lastProblem: () => problem, close: () => node.close() };
   const network = node.network;

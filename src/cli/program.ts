@@ -4,6 +4,7 @@
  * chain (see `chain.ts`); they all act on one {@link CliContext}.
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { splitList } from './args.js';
 import { registerConfigCommands } from './configCommands.js';
@@ -13,8 +14,17 @@ import { registerNetworkCommands } from './networkCommands.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerWatchCommands } from './watchCommands.js';
 
-/** The package version, for `aemp --version`. */
-export const VERSION = '0.1.0';
+/** The package version, for `aemp --version` (src/cli and dist/cli both sit two levels below package.json). */
+export const VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+})();
 
 const EXAMPLES = `
 Sub-commands are processed left to right, like Perl's aemp:
