@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aemp, rcIn, tempDir } from './helpers.js';
+import { aemp, inBatches, rcIn, tempDir } from './helpers.js';
 
 const dir = tempDir();
 const read = (rc: string): unknown => JSON.parse(readFileSync(rc, 'utf8'));
@@ -208,7 +208,14 @@ describe('aemp configuration commands', () => {
       [['setnodeid', '["not","a","string"]'], 2, /^aemp: nodeid must be a string/],
       [['showconfig', 'p', 'odd'], 2, /KEY VALUE pairs/],
     ];
-    const runs = await Promise.all(cases.map(([args]) => aemp(args, rc)));
+    const runs = await inBatches(
+      cases.map(
+        ([args]) =>
+          () =>
+            aemp(args, rc),
+      ),
+      5,
+    );
     runs.forEach((r, i) => {
       const [args, code, message] = cases[i]!;
       expect({ args, code: r.code }).toEqual({ args, code });

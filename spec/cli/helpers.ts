@@ -101,3 +101,17 @@ let n = 0;
 export function rcIn(dir: string): string {
   return join(dir, `rc-${++n}`);
 }
+
+/** Runs the tasks, at most `width` at a time (the machine may have 2 cores); results in order. */
+export async function inBatches<T>(tasks: readonly (() => Promise<T>)[], width: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, worker));
+  return results;
+}

@@ -171,6 +171,29 @@ describe('aemp network commands', () => {
     ]);
   });
 
+  it('nodes --follow prints nodes as they come up and go down', async () => {
+    const child = start(['--json', 'nodes', '--follow'], rc);
+    const done = finish(child);
+    const first = JSON.parse(await waitForLine(child, new RegExp(`"node":"${server.id}"`)));
+    expect(first).toEqual({ node: server.id, up: true, addresses: server.addresses });
+    const other = await createNode({
+      nodeid: 'clipeer/',
+      binds: ['127.0.0.1:0'],
+      seeds: server.addresses,
+      secret: SECRET,
+      norc: true,
+      stderrLog: false,
+    });
+    const up = JSON.parse(await waitForLine(child, new RegExp(`"node":"${other.id}","up":true`)));
+    expect(up).toMatchObject({ node: other.id, up: true, addresses: other.addresses });
+    expect(typeof up.time).toBe('number');
+    await other.close();
+    const down = JSON.parse(await waitForLine(child, new RegExp(`"node":"${other.id}","up":false`)));
+    expect(down).toMatchObject({ node: other.id, up: false });
+    child.kill('SIGINT');
+    expect((await done).code).toBe(0);
+  });
+
   it('logs catches the log records of the other nodes (LogCatcher protocol)', async () => {
     const serving = serveLogCatcher(server);
     const connected = new Promise<void>((resolve) => {

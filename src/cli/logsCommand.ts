@@ -20,6 +20,9 @@ import { withClient } from './networkCommands.js';
 import { untilSignal } from './signals.js';
 import { LISTENERS } from './watchCommands.js';
 
+/** How long to wait before catching a node again whose connection was lost. */
+const RETRY_MS = 2000;
+
 function levelName(severity: unknown): string {
   return typeof severity === 'number' ? (LOG_LEVELS[severity - 1] ?? String(severity)) : String(severity);
 }
@@ -46,6 +49,7 @@ async function catchLogs(
   const { node } = client;
   const attached = new Map<string, string>(); // node id → our catching port
   const wanted = new Set<string>(only);
+  const retries = new Set<NodeJS.Timeout>();
   const attach = (id: string) => {
     if (id === node.id || attached.has(id)) return;
     const port = node.port((msg) => printRecord(ctx, id, msg));
@@ -61,8 +65,18 @@ async function catchLogs(
   const subs: Subscription[] = [];
   subs.push(
     node.nodes$.subscribe((e) => {
-      if (!e.up) detach(e.node);
-      else if (wanted.has(e.node)) attach(e.node);
+      if (e.up) {
+        if (wanted.has(e.node)) attach(e.node);
+        return;
+      }
+      detach(e.node);
+      // still listed: try again in a while (sending the request makes the connection)
+      if (!wanted.has(e.node)) return;
+      const t = setTimeout(() => {
+        retries.delete(t);
+        if (wanted.has(e.node)) attach(e.node);
+      }, RETRY_MS);
+      retries.add(t);
     }),
   );
   if (only.length) {
@@ -86,6 +100,7 @@ async function catchLogs(
     await untilSignal();
   } finally {
     for (const s of subs) s.unsubscribe();
+    for (const t of retries) clearTimeout(t);
     for (const id of [...attached.keys()]) detach(id);
   }
 }
