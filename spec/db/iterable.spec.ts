@@ -101,7 +101,9 @@ describe('deltaIterable', () => {
 
   it('checks its options', () => {
     expect(() => deltaIterable(new Subject<FamilyDelta>(), { bufferSize: 0 })).toThrow(TypeError);
-    expect(() => deltaIterable(new Subject<FamilyDelta>(), { overflow: 'drop' as 'error' })).toThrow(TypeError);
+    expect(() => deltaIterable(new Subject<FamilyDelta>(), { overflow: 'drop' as 'error' })).toThrow(
+      TypeError,
+    );
   });
 
   it('db.iterate: for await over a family of a global node (ix operators available)', async () => {
