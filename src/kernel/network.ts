@@ -62,6 +62,9 @@ export class Network implements RemoteRouter, RemoteHost {
   /** Seeds whose node id we learned, address → node id. */
   readonly seedIds = new Map<string, string>();
   readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
+  /** The node the previous `snd` went to, and its id (RemoteNodes are never dropped: this never goes stale). */
+  #lastId = '';
+  #last: RemoteNode | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -167,7 +170,22 @@ export class Network implements RemoteRouter, RemoteHost {
     const frame = new Array(msg.length + 1);
     frame[0] = name;
     for (let i = 0; i < msg.length; i++) frame[i + 1] = msg[i];
-    this.node(node).send(frame);
+    this.#sendTo(node).send(frame);
+  }
+
+  /**
+   * {@link node} for `snd`: sends come in runs to one node, and `node` is a
+   * fresh slice of a port id each time, so a Map lookup would hash it anew
+   * per message; comparing it with the previous id is much cheaper.
+   */
+  #sendTo(node: string): RemoteNode {
+    let n = this.#last;
+    if (n === undefined || node !== this.#lastId) {
+      n = this.node(node);
+      this.#last = n;
+      this.#lastId = node;
+    }
+    return n;
   }
 
   kil(node: string, name: string, reason: Reason): void {
