@@ -59,6 +59,9 @@ export class Kernel implements PortHost {
   readonly #queue: RunQueue<Port, Message>;
   #router: RemoteRouter;
   #closed = false;
+  /** The port the previous network message went to, and its name ({@link deliverLocal}). */
+  #lastName = '';
+  #lastPort: Port | undefined;
 
   constructor(identity: KernelIdentity) {
     if (typeof identity.id !== 'string' || !identity.id || /[#;\n\r]/.test(identity.id))
@@ -147,14 +150,27 @@ export class Kernel implements PortHost {
     this.#router.snd(id.slice(0, i), id.slice(i + 1), msg);
   }
 
-  /** Delivers a message that arrived from the network to a local port by name. @internal */
+  /**
+   * Delivers a message that arrived from the network to a local port by
+   * name. Messages come in runs to one port, so the last port is remembered
+   * with its name: a hit costs one string compare, where building the id
+   * and looking it up costs a fresh string, its flattening and hashing (the
+   * biggest single cost of receiving). A live port is always the one in the
+   * table under its id, so a hit that is still alive is exact. @internal
+   */
   deliverLocal(name: string, msg: Message, from: string): void {
     if (name === '') {
       handleNodeMessage(this, from, msg);
       return;
     }
-    const port = this.#ports.get(this.id + '#' + name);
-    if (port !== undefined) this.#queue.push(port, msg);
+    let port = this.#lastPort;
+    if (port === undefined || name !== this.#lastName || !port.alive) {
+      port = this.#ports.get(this.nodePortId + name);
+      this.#lastPort = port;
+      this.#lastName = name;
+      if (port === undefined) return;
+    }
+    this.#queue.push(port, msg);
   }
 
   #deliver = (port: Port, msg: Message): void => {
