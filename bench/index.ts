@@ -9,6 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchKernel } from './kernel.js';
 import { benchFraming } from './framing.js';
+import { benchRemote } from './remote.js';
+import { benchDb } from './db.js';
 import { machineInfo, type Row } from './rows.js';
 import { renderTable } from './table.js';
 
@@ -16,6 +18,8 @@ import { renderTable } from './table.js';
 const suites: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['kernel', benchKernel],
   ['framing', benchFraming],
+  ['remote', benchRemote],
+  ['db', benchDb],
 ];
 
 async function main(): Promise<void> {
