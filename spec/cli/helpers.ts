@@ -25,12 +25,21 @@ export function envFor(rc: string, extra: Record<string, string> = {}): NodeJS.P
   return { ...process.env, PERL_ANYEVENT_MP_RC: rc, HOME: join(rc, '..'), AEMP_FROM_SOURCE: '1', ...extra };
 }
 
-/** Starts `aemp args…`; the caller reads or ends it. */
+const running = new Set<ChildProcess>();
+// whatever a failed test left running is killed when its spec file ends
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts `aemp args…`; the caller reads or ends it (leftovers are killed after the spec file). */
 export function start(args: readonly string[], rc: string, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [BIN, ...args], {
     env: envFor(rc, extra),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 /** Runs `aemp args…` to its end (killed after `timeoutMs`). */
