@@ -1,5 +1,6 @@
 /**
- * `npm start`: the main job. For now a tour of one node; it grows into a
- * live multi-node network as the spine lands.
+ * `npm start`: the main job — a live aemp network on 127.0.0.1 (a seed,
+ * three worker processes, a client that follows the family and survives a
+ * worker being killed). See examples/network.ts.
  */
-await import('./local.js');
+await import('./network.js');
