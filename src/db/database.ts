@@ -20,7 +20,7 @@
  * @module
  */
 import { Observable, Subscription, type Subscriber } from 'rxjs';
-import type { AsyncIterableX } from 'ix/asynciterable';
+import type { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
 import { assertPortId, NameCounter, type Kernel, type NodeEvent } from '../kernel/index.js';
 import type { FamilyDelta } from './delta.js';
 import { GlobalService, updMessage, type GlobalHost, type QueryKind } from './global.js';
@@ -115,7 +115,7 @@ export class Database {
   readonly #subscription = new Subscription();
   #closed = false;
 
-  /** @internal — made by `createNode` (see {@link attachDatabase}). */
+  /** @internal — made by `createNode`, which calls {@link Database.start} once the node listens. */
   constructor(kernel: Kernel, network: DbNetwork, options: DatabaseOptions) {
     this.#kernel = kernel;
     this.#net = network;
@@ -205,10 +205,27 @@ export class Database {
   }
 
   /**
-   * Monitors a family (`db_mon`): the first event holds the whole family as
-   * `added` (empty lists for an empty family), then one event per change.
-   * Subscribers of one family share one upstream monitor; the last one to
-   * unsubscribe ends it (`g_mon0`). Completes when the node closes.
+   * Monitors a family (`db_mon`) as a stream of {@link FamilyDelta}s
+   * `{ family, added, changed, deleted }` (records key → value; `deleted`
+   * holds the last values). The first event holds the whole family as
+   * `added` (all three records empty for an empty family); then one event
+   * per change the master reports (never an empty one). Fold the events
+   * with the `familyMap()` operator to get the family itself.
+   *
+   * Subscribers of one family on this node share one upstream monitor
+   * (`g_mon1`); the last one to unsubscribe ends it (`g_mon0`). A subscriber
+   * joining a family that is already being followed gets its first event
+   * synchronously, during `subscribe`. After a fail-over to a new master,
+   * subscribers see only what differs from what they had. Completes when
+   * the node closes; never errors.
+   *
+   * @example
+   * ```ts
+   * node.db.mon('workers').subscribe(({ added, deleted }) => {
+   *   for (const id of Object.keys(added)) console.log('worker up', id);
+   *   for (const id of Object.keys(deleted)) console.log('worker gone', id);
+   * });
+   * ```
    */
   mon<V = unknown>(family: string): Observable<FamilyDelta<V>> {
     assertReadableFamily(family, 'db.mon: family');

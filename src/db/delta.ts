@@ -21,7 +21,7 @@ import { deepEqual, putOwn, recordOf, type FamilyRecord } from './value.js';
  *
  * Perl's `db_mon` callback gets `(familyhash, added_keys, changed_keys,
  * deleted_keys)`: the key lists are `Object.keys` of these records, and the
- * family hash is what {@link familyMap} keeps.
+ * family hash is what the `familyMap()` operator keeps.
  */
 export interface FamilyDelta<V = unknown> {
   /** The family this event is about. */
