@@ -6,7 +6,7 @@
 import { filter } from 'rxjs';
 import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext } from './config/index.js';
 import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './kernel/index.js';
-import { Network } from './kernel/index.js';
+import { Network, serveLogCatcher } from './kernel/index.js';
 import { AempNode } from './node.js';
 import { Database } from './db/index.js';
 import { streamLinks } from './streamLinks.js';
@@ -54,6 +54,8 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
   }
   const network = new Network(node, streamLinks(node, config), config);
   node.attachNetwork(network);
+  // AnyEvent::MP::LogCatcher's serving side (`aemp logs`); a secure node refuses it, as Perl's does
+  if (!config.secure) serveLogCatcher(node);
   const { seeds, global, monitorTimeout } = config;
   const db = new Database(node, network, { seeds, global, monitorTimeout });
   node.attachDatabase(db);

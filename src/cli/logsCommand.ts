@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import type { Subscription } from 'rxjs';
 import { LOG_LEVELS } from '../kernel/log.js';
-import { LOG_CATCHER_CONNECT } from '../kernel/logCatcher.js';
+import { LOG_CATCHER_CONNECT } from '../kernel/index.js';
 import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';

@@ -71,8 +71,6 @@ Example: aemp profile seed setbinds 127.0.0.1:4040 gensecret
       const stopped = untilSignal();
       const { createNode } = await import('../index.js');
       const node = await createNode({ ...options, stderrLog: opts.logLevel as LogLevel });
-      const { serveLogCatcher } = await import('../kernel/logCatcher.js');
-      if (!node.config.secure) serveLogCatcher(node);
       const where = node.addresses.length ? `listening on ${node.addresses.join(', ')}` : 'not listening';
       const seeds = node.config.seeds.length ? `, seeds ${node.config.seeds.join(', ')}` : '';
       ctx.note(

@@ -23,3 +23,4 @@ export type { RemoteRouter } from './router.js';
 export { Network, type LinkFactory, type NetworkOptions, type AddressLookup } from './network.js';
 export { RemoteNode } from './remoteNode.js';
 export { handleNodeMessage, type NodeService } from './nodePort.js';
+export { serveLogCatcher, LOG_CATCHER_CONNECT } from './logCatcher.js';
