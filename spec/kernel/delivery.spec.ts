@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeKernel, tick } from '../helpers/kernel.js';
+import { makeKernel } from '../helpers/kernel.js';
 
 describe('local delivery', () => {
   it('a handler that sends to itself a million times keeps order and does not overflow the stack', async () => {
