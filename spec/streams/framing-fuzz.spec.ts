@@ -93,6 +93,14 @@ const cborFrame: fc.Arbitrary<Frame> = fc
   .tuple(fc.string({ unit: trickyUnit('grapheme') }), fc.array(cborValue, { maxLength: 5 }))
   .map(([port, args]) => [port, ...args]);
 
+/** cbor-x writes -0 as the integer 0 (its quirk, not ours): what it sends is what we must read. */
+function negativeZeroAsZero<T>(value: T): T {
+  if (Object.is(value, -0)) return 0 as T;
+  if (Array.isArray(value)) return value.map(negativeZeroAsZero) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, negativeZeroAsZero(v)])) as T;
+  return value;
+}
+
 describe('json framing properties', () => {
   it('random frames survive encode → random cuts → decode, with pending back to 0', () => {
     fc.assert(
@@ -117,7 +125,7 @@ describe('json framing properties', () => {
         expect(error).toBeUndefined();
         expect(frames).toEqual(items.map(([, frame]) => JSON.parse(JSON.stringify(frame))));
       }),
-      { numRuns: RUNS / 5 },
+      { numRuns: Math.ceil(RUNS / 5) },
     );
   });
 });
@@ -144,9 +152,9 @@ describe('cbor framing properties', () => {
         const stream = Buffer.concat(frames.map((frame) => Buffer.from(cborx.encode(frame))));
         const { frames: out, error } = run(cborFraming, cut(stream, at));
         expect(error).toBeUndefined();
-        expect(out).toEqual(frames);
+        expect(out).toEqual(frames.map(negativeZeroAsZero));
       }),
-      { numRuns: RUNS / 5 },
+      { numRuns: Math.ceil(RUNS / 5) },
     );
   });
 });
@@ -203,7 +211,7 @@ describe.each([
         const bytewise = run(framing, Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)));
         expect(bytewise.frames).toEqual(whole.frames);
       }),
-      { numRuns: RUNS / 3 },
+      { numRuns: Math.ceil(RUNS / 3) },
     );
   });
 });
