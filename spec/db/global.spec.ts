@@ -252,11 +252,11 @@ describe('global service: bad frames', () => {
     const before = g.db.service!.store.slavesView();
     const bad: unknown[][] = [
       ['g_upd'],
-      ['g_upd', 3, {}],
+      ['g_upd', true, {}],
       ['g_upd', 'f', [1]],
       ['g_upd', 'f', 'str'],
       ['g_upd', 'f', { k: 2 }, 'k'],
-      ['g_upd', 'f', { k: 2 }, [1, 'k']],
+      ['g_upd', 'f', { k: 2 }, [null, 'k']],
       ['g_slave', [1]],
       ['g_slave', { f: [1, 2] }],
       ['g_set', null],
@@ -264,7 +264,7 @@ describe('global service: bad frames', () => {
       ['g_find', {}],
       ['g_db_family', 'f'],
       ['g_db_keys', null, 'b'],
-      ['g_mon1', 1],
+      ['g_mon1', false],
       ['g_mon0', []],
     ];
     for (const msg of bad) g.receive('s1', ...msg);
@@ -274,6 +274,15 @@ describe('global service: bad frames', () => {
     expect(g.db.service!.store.slavesView()).toEqual(before);
     g.receive('s1', 'g_upd', 'f', { k: 3 });
     expect(g.framesTo('mon')).toEqual([['', 'g_chg2', 'f', { k: 3 }, []]]);
+  });
+
+  it('takes numbers where Perl sends them for keys (db_del fam => 5)', () => {
+    const g = global();
+    g.receive('s1', 'g_upd', 'f', { 5: 'five', k: 1 });
+    g.take();
+    g.receive('s1', 'g_upd', 'f', null, [5]);
+    expect(g.errors()).toEqual([]);
+    expect(g.db.service!.store.slavesView()['f']).toEqual({ k: 1 });
   });
 });
 

@@ -318,6 +318,38 @@ describe('db on a slave: master selection and fail-over', () => {
   });
 });
 
+describe('db on a slave: turning global', () => {
+  it('a slave that turns global gives the globals it knows its database (they announced themselves before)', () => {
+    const s = slave();
+    s.db.set('f', 'k', 1);
+    s.receive('m', 'g_global');
+    s.take();
+    s.net.nodeUp('x');
+    s.receive('x', 'g_slave', { f: { xk: 2 } });
+    const toMaster = s.framesTo('m');
+    expect(toMaster).toContainEqual(['', 'g_global']);
+    const set = toMaster.find((f) => f[1] === 'g_set');
+    expect(set?.[2]).toMatchObject({ f: { k: 1 } });
+    // our 'g entry is not sent to the former master as a slave's update
+    expect(toMaster.filter((f) => f[1] === 'g_upd' && f[2] === "'g")).toEqual([]);
+    // what the new slave brought is passed on to the other global
+    expect(toMaster).toContainEqual(['', 'g_upd', 'f', { xk: 2 }]);
+  });
+
+  it('a seed whose id becomes known while it is up is treated as a seed that came up', () => {
+    const s = stubNode('s2', { seeds: ['10.0.0.9:1'] });
+    s.net.nodeUp('late');
+    s.take();
+    s.net.seedIds.set('10.0.0.9:1', 'late');
+    s.net.onSeedKnown?.('late');
+    expect(s.framesTo('late').slice(0, 3)).toEqual([
+      ['', 'g_slave'],
+      ['', 'g_slave'],
+      ['', 'g_slave', expect.any(Object)],
+    ]);
+  });
+});
+
 describe('db on a slave: bad frames', () => {
   it('wrong shapes are logged and dropped; the state is unchanged', async () => {
     const s = slave();
@@ -325,15 +357,15 @@ describe('db on a slave: bad frames', () => {
     s.db.mon('f').subscribe((x) => got.push(x));
     s.receive('m', 'g_chg1', 'f', { a: 1 });
     const bad: unknown[][] = [
-      ['g_chg1', 5, {}],
+      ['g_chg1', true, {}],
       ['g_chg1', 'f', [1, 2]],
       ['g_chg2', 'f', 'x', []],
       ['g_chg2', 'f', {}, 'a'],
-      ['g_chg2', 'f', {}, [1]],
+      ['g_chg2', 'f', {}, [{}]],
       ['g_chg2'],
-      ['g_reply', 7, {}],
+      ['g_reply', [7], {}],
       ['g_found', null, []],
-      ['g_found', 'x', [3]],
+      ['g_found', 'x', [false]],
       ['g_slave', 'not a db'],
       ['g_slave', { f: 3 }],
     ];

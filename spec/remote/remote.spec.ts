@@ -208,6 +208,24 @@ describe('remote kernel over loopback', () => {
     expect(backlog).toBe(0);
   });
 
+  it('a message the framing cannot encode is logged and dropped alone, queued or not', async () => {
+    const { a, b } = await pair({ framingFormat: ['json'] }, { framingFormat: ['json'] });
+    const got: unknown[] = [];
+    const p = a.port((msg) => got.push(msg));
+    b.snd(p.id, 'bad', 10n); // queued: no connection yet
+    b.snd(p.id, 'good', 1);
+    await firstValueFrom(b.cal(a.nodePortId, 'time', { timeout: 5 }));
+    b.snd(p.id, 'bad', 20n); // straight to the link
+    b.snd(p.id, 'good', 2);
+    await firstValueFrom(b.cal(a.nodePortId, 'time', { timeout: 5 }));
+    expect(got).toEqual([
+      ['good', 1],
+      ['good', 2],
+    ]);
+    expect(b.isUp(a.id)).toBe(true);
+    expect(b.logs.filter((r) => /cannot be encoded/.test(r.message))).toHaveLength(2);
+  });
+
   it('several local subscribers: one mon1, both fire', async () => {
     const { a, b } = await pair();
     const r = a.port(() => {});

@@ -56,6 +56,8 @@ export interface DbNetwork {
   lookup: ((node: string) => Promise<readonly string[] | null>) | undefined;
   /** Called when a seed turns out to be this node itself (the database becomes global). */
   onSelfSeed?: ((address: string) => void) | undefined;
+  /** Called when a seed's id becomes known while it is already up (the database treats it as a seed that came up). */
+  onSeedKnown?: ((node: string) => void) | undefined;
 }
 
 /** Settings of a node's database. */
@@ -130,6 +132,7 @@ export class Database {
     s.set('g_found', (from, args) => this.#onFound(from, args));
     network.lookup = (node) => this.#lookup(node);
     network.onSelfSeed = () => this.becomeGlobal();
+    network.onSeedKnown = (node) => this.#seedUp(node);
     this.#subscription.add(
       network.nodes$.subscribe((ev) => {
         if (ev.up) this.#nodeUp(ev.node);
@@ -290,6 +293,8 @@ export class Database {
     if (this.#service !== undefined || this.#closed) return;
     const id = this.#kernel.id;
     this.#log('info', 'db', 'starting global service');
+    // we are our own master from here on: our 'g entry is not news for a former master
+    this.#master = undefined;
     this.#put(GLOBALS, id, null);
     const host: GlobalHost = {
       id,
@@ -319,6 +324,9 @@ export class Database {
     s.set('g_mon1', (from, [f]) => service.monitor(from, wireString(f, 'g_mon1: family')));
     s.set('g_mon0', (from, [f]) => service.unmonitor(from, wireString(f, 'g_mon0: family')));
     for (const node of this.#net.upNodes()) service.nodeUp(node);
+    // Globals that announced themselves while we were a slave will not do it
+    // again: give them our database now (a Perl global answers with its own).
+    for (const g of this.#knownGlobals) if (g !== id && this.#net.isUp(g)) service.global(g);
     this.#setMaster(id);
   }
 
@@ -342,6 +350,7 @@ export class Database {
     this.#finds.clear();
     if (this.#net.lookup !== undefined) this.#net.lookup = undefined;
     this.#net.onSelfSeed = undefined;
+    this.#net.onSeedKnown = undefined;
   }
 
   // ---- local entries -----------------------------------------------------------
@@ -410,12 +419,16 @@ export class Database {
     this.#service?.nodeUp(node);
     const keeper = this.#keepers.get(node);
     if (keeper !== undefined) keeper.backoff = 0;
-    if (this.#isSeed(node)) {
-      // as a Perl node does: once when the seed's greeting arrives, once on node-up
-      this.#kernel.sndMessage(node + '#', ['g_slave']);
-      this.#kernel.sndMessage(node + '#', ['g_slave']);
-      if (this.#master === undefined) this.#setMaster(node);
-    }
+    if (this.#isSeed(node)) this.#seedUp(node);
+  }
+
+  /** A seed is up: ask it to become global and, lacking a master, take it. */
+  #seedUp(node: string): void {
+    if (this.#closed || !this.#net.isUp(node)) return;
+    // as a Perl node does: once when the seed's greeting arrives, once on node-up
+    this.#kernel.sndMessage(node + '#', ['g_slave']);
+    this.#kernel.sndMessage(node + '#', ['g_slave']);
+    if (this.#master === undefined) this.#setMaster(node);
   }
 
   #nodeDown(node: string): void {
@@ -561,7 +574,8 @@ export class Database {
       k.stop = this.#kernel.monitor(node + '#', () => {
         k.stop = undefined;
         k.backoff = Math.min(k.backoff ? k.backoff * 2 : 0.3, this.#options.monitorTimeout);
-        if (!this.#closed) k.timer = setTimeout(attempt, k.backoff * 1000 * (1 + Math.random()));
+        if (!this.#closed)
+          k.timer = setTimeout(attempt, Math.min(k.backoff * (1 + Math.random()), this.#options.monitorTimeout) * 1000);
       });
     };
     k.timer = setTimeout(attempt, 0);

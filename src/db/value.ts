@@ -82,10 +82,15 @@ export function ownValue(value: unknown, what: string): unknown {
 
 // ---- wire shapes -------------------------------------------------------------
 
-/** Throws unless `v` is a string. */
+/**
+ * `v` as a string: a string, or a finite number as its decimal text (Perl
+ * sends a value never used as a string as a number: `db_del fam => 5`).
+ * Throws on anything else.
+ */
 export function wireString(v: unknown, what: string): string {
-  if (typeof v !== 'string') throw new Error(`${what} must be a string, got ${describe(v)}`);
-  return v;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  throw new Error(`${what} must be a string, got ${describe(v)}`);
 }
 
 /** A `{key: value}` hash, or `null`/absent (= empty). Throws on anything else. */
@@ -99,9 +104,8 @@ export function wireHash(v: unknown, what: string): FamilyRecord | null {
 export function wireKeys(v: unknown, what: string): readonly string[] | null {
   if (v === null || v === undefined) return null;
   if (!Array.isArray(v)) throw new Error(`${what} must be an array of keys or null, got ${describe(v)}`);
-  for (const k of v)
-    if (typeof k !== 'string') throw new Error(`${what} must hold only strings, got ${describe(k)}`);
-  return v as string[];
+  if (v.every((k) => typeof k === 'string')) return v as string[];
+  return v.map((k: unknown) => wireString(k, `${what}: key`));
 }
 
 /** A whole database `{family: {key: value}}` (families whose value is `null` count as empty). */

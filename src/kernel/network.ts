@@ -59,7 +59,13 @@ export class Network implements RemoteRouter, RemoteHost {
   lookup: AddressLookup | undefined;
   /** Called when a seed turns out to be this node itself (the database then makes this node global). */
   onSelfSeed: ((address: string) => void) | undefined;
-  /** Seeds whose node id we learned, address → node id. */
+  /**
+   * Called when the node id of a seed becomes known while that node is
+   * already up (its own connection to us came first, so ours was refused
+   * as "already connected"): the database then treats it as a seed that came up.
+   */
+  onSeedKnown: ((node: string) => void) | undefined;
+  /** Seeds whose node id we learned (from their greeting), address → node id. */
   readonly seedIds = new Map<string, string>();
   readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
   /** The node the previous `snd` went to, and its id (RemoteNodes are never dropped: this never goes stale). */
@@ -218,6 +224,7 @@ export class Network implements RemoteRouter, RemoteHost {
   receive(node: RemoteNode, frame: unknown[]): void {
     const name = frame[0];
     if (typeof name !== 'string') {
+      if (frame.length === 0) return; // [] — like [""], a no-op (Perl reads it as an empty node-port message)
       this.#log('warn', 'kernel', `dropped a frame from ${node.id} whose port name is not a string`);
       return;
     }
@@ -235,7 +242,13 @@ export class Network implements RemoteRouter, RemoteHost {
   }
 
   monitorLocal(portName: string, fn: MonitorFn): () => void {
-    return this.kernel.monitor(this.kernel.id + '#' + portName, fn);
+    const id = this.kernel.id + '#' + portName;
+    if (portName !== '' && this.kernel.getPort(id) === undefined) {
+      // answered at once, as Perl does: the kil0 goes out before replies to later frames
+      fn(['no_such_port', 'cannot monitor nonexistent port', id]);
+      return () => {};
+    }
+    return this.kernel.monitor(id, fn);
   }
 
   startConnect(node: RemoteNode): void {
@@ -272,6 +285,7 @@ export class Network implements RemoteRouter, RemoteHost {
 
   async #connect(node: RemoteNode): Promise<void> {
     const { connectInterval, monitorTimeout } = this.options;
+    const attempt = node.attempt;
     let done = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (text?: string) => {
@@ -281,7 +295,7 @@ export class Network implements RemoteRouter, RemoteHost {
         clearTimeout(t);
         this.#timers.delete(t);
       }
-      if (text !== undefined) node.attemptFailed(text);
+      if (text !== undefined) node.attemptFailed(text, attempt);
     };
     // the deadline covers the address lookup too (a slave's g_find to a master that is not there)
     const deadline = setTimeout(() => finish('connect timeout'), connectInterval * 1000);
@@ -309,7 +323,9 @@ export class Network implements RemoteRouter, RemoteHost {
         if (done) return;
         this.links.connect(address, this.#admitOutgoing).then(
           (link) => {
-            if (done || this.#closed || node.link !== undefined || link.remoteNodeId !== node.id) {
+            // A link that completes while another is up (simultaneous connects) replaces it in
+            // attach(), as on a Perl node, which does the same: both sides keep the newer one.
+            if (done || this.#closed || link.remoteNodeId !== node.id) {
               if (link.remoteNodeId !== node.id)
                 this.#log('warn', 'kernel', `${address} is node ${link.remoteNodeId}, not ${node.id}`);
               link.close('not needed');
@@ -336,15 +352,23 @@ export class Network implements RemoteRouter, RemoteHost {
 
   /**
    * Keeps a seed connected: a lost or failed seed connection is retried after
-   * `base·(1+rand)` seconds, `base` starting at 0.6 and doubling up to
-   * `monitorTimeout` while attempts keep failing (PROTOCOL.md §4.2).
+   * `base·(1+rand)` seconds (at most `monitorTimeout`), `base` starting at
+   * 0.6 and doubling while attempts keep failing (PROTOCOL.md §4.2).
    */
   #keepSeed(address: string, base: number): void {
     if (this.#closed) return;
     const again = () => this.#keepSeed(address, 0);
+    // learn the seed's id from its greeting, as Perl does, whether or not this link is kept
+    const admit = (id: string): string | undefined => {
+      if (id !== this.kernel.id && this.seedIds.get(address) !== id) {
+        this.seedIds.set(address, id);
+        if (this.isUp(id)) queueMicrotask(() => this.onSeedKnown?.(id));
+      }
+      return this.#admitOutgoing(id);
+    };
     const attempt = () => {
       if (this.#closed) return;
-      this.links.connect(address, this.#admitOutgoing).then(
+      this.links.connect(address, admit).then(
         (link) => {
           if (this.#closed) return link.close('node closing');
           const id = link.remoteNodeId;
@@ -371,12 +395,13 @@ export class Network implements RemoteRouter, RemoteHost {
         },
       );
     };
+    // (1+rand)·base, capped at monitorTimeout as Perl caps the wait itself
     const t = setTimeout(
       () => {
         this.#timers.delete(t);
         attempt();
       },
-      base * 1000 * (1 + Math.random()),
+      Math.min(base * (1 + Math.random()), this.options.monitorTimeout) * 1000,
     );
     this.#timers.add(t);
   }

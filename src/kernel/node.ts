@@ -146,7 +146,12 @@ export class Kernel implements PortHost {
     if (typeof id !== 'string') throw new TypeError(`snd: port id must be a string, got ${typeof id}`);
     if (this.isLocal(id)) return; // dead or unknown local port: dropped
     const i = id.indexOf('#');
-    if (i <= 0) return; // not a port id: dropped, like a message to an unknown port
+    if (i < 0) {
+      // a bare node id addresses that node's port, as in AnyEvent::MP (`snd $nodeid, …`)
+      if (id !== '') this.sndMessage(id + '#', msg);
+      return;
+    }
+    if (i === 0) return; // not a port id: dropped, like a message to an unknown port
     this.#router.snd(id.slice(0, i), id.slice(i + 1), msg);
   }
 
@@ -290,6 +295,7 @@ export class Kernel implements PortHost {
       };
     }
     const i = id.indexOf('#');
+    if (i < 0 && id !== '') return this.monitor(id + '#', fn); // a bare node id: its node port
     if (i <= 0) {
       let live = true;
       defer(() => live && fn(['no_such_port', 'cannot monitor nonexistent port', id]));

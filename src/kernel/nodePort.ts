@@ -46,8 +46,8 @@ export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): v
         return;
       case 'can': {
         const [what, ...replyTo] = args;
-        const known =
-          typeof what === 'string' && (BUILTIN.has(what) || kernel.services.has(what) || kernel.registered(what) !== undefined);
+        // what a peer may send as a node-port tag (registered spawnables are reached through _spawn only)
+        const known = typeof what === 'string' && (BUILTIN.has(what) || kernel.services.has(what));
         reply(kernel, replyTo, known ? '1' : '');
         return;
       }

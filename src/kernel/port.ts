@@ -171,10 +171,9 @@ export class Port implements Observer<Message> {
     const tags = this.#tags;
     if (tags !== undefined && tags.size !== 0) {
       const tag = msg[0];
-      if (typeof tag === 'string') {
-        const h = tags.get(tag);
-        if (h !== undefined) return h(untagged(msg), this);
-      }
+      // a number tag matches the handler of its text, as Perl compares tags as strings
+      const h = typeof tag === 'string' ? tags.get(tag) : typeof tag === 'number' ? tags.get(String(tag)) : undefined;
+      if (h !== undefined) return h(untagged(msg), this);
     }
     const all = this.#catchAll;
     if (all !== undefined) return all(msg, this);

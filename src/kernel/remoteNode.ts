@@ -39,6 +39,8 @@ export class RemoteNode {
   /** Its monitors on our ports: our port name → remover of the kil0 forwarder. */
   readonly #watched = new Map<string, () => void>();
   #wasUp = false;
+  /** Counts connection attempts, so that a stale attempt's failure cannot fail a newer one. */
+  attempt = 0;
 
   constructor(
     readonly id: string,
@@ -48,7 +50,7 @@ export class RemoteNode {
   /** Sends a frame now if connected, else queues it and makes sure a connection is being made. */
   send(frame: readonly unknown[]): void {
     if (this.state === 'up') {
-      (this.link as Link).write(frame);
+      this.#write(this.link as Link, frame);
       return;
     }
     this.#queue.push(frame);
@@ -64,6 +66,7 @@ export class RemoteNode {
   connect(): void {
     if (this.state !== 'down') return;
     this.state = 'connecting';
+    this.attempt++;
     this.host.startConnect(this);
   }
 
@@ -123,7 +126,10 @@ export class RemoteNode {
   /**
    * A link is established. The node-up event comes first; frames sent by its
    * subscribers queue behind the ones already waiting; then the queue is
-   * flushed in order.
+   * flushed in order; only then are the peer's frames read — also those that
+   * came in the same TCP segment as its auth line (a Perl node flushes its
+   * queue right behind the auth line), so that what they ask for (`kil0`
+   * answers to `mon1`…) finds the node up, as on a Perl node.
    */
   attach(link: Link): void {
     const old = this.link;
@@ -135,7 +141,6 @@ export class RemoteNode {
     }
     this.link = link;
     this.state = 'connecting';
-    link.onFrame((frame) => this.host.receive(this, frame));
     link.closed$.subscribe({
       complete: () => this.linkEnded(link, 'Unexpected end-of-file'),
       error: (err: unknown) => this.linkEnded(link, err instanceof Error ? err.message : String(err)),
@@ -145,8 +150,21 @@ export class RemoteNode {
     if (this.link !== link) return; // lost while announcing
     const q = this.#queue;
     this.#queue = [];
-    for (const f of q) link.write(f);
+    for (const f of q) this.#write(link, f);
     this.state = 'up';
+    link.onFrame((frame) => this.host.receive(this, frame));
+  }
+
+  /**
+   * Writes one frame; a frame the framing cannot encode (a BigInt, a cycle…)
+   * is logged and dropped alone, never leaving the node half attached.
+   */
+  #write(link: Link, frame: readonly unknown[]): void {
+    try {
+      link.write(frame);
+    } catch (err) {
+      this.host.log('error', `message to ${this.id} dropped, it cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** The link ended (or a stale one did, which is ignored). */
@@ -156,9 +174,9 @@ export class RemoteNode {
     this.#lost(text);
   }
 
-  /** A connection attempt failed; ignored when a link came up meanwhile. */
-  attemptFailed(text: string): void {
-    if (this.state !== 'connecting' || this.link !== undefined) return;
+  /** Connection attempt number `attempt` failed; ignored when a link came up meanwhile or a newer attempt runs. */
+  attemptFailed(text: string, attempt: number): void {
+    if (this.state !== 'connecting' || this.link !== undefined || attempt !== this.attempt) return;
     this.#lost(text);
   }
 

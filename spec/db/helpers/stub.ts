@@ -16,6 +16,7 @@ export class StubNetwork implements DbNetwork {
   readonly up = new Set<string>();
   lookup: DbNetwork['lookup'];
   onSelfSeed: DbNetwork['onSelfSeed'];
+  onSeedKnown: DbNetwork['onSeedKnown'];
   isUp(node: string): boolean {
     return this.up.has(node);
   }
