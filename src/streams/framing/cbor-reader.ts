@@ -5,18 +5,19 @@
  *
  * - unsigned/negative integers → `number`; beyond ±2^53 the nearest double
  *   (AEMP never needs more, and `BigInt` would leak into user code);
- * - byte strings **and** text strings → `string`, by {@link octetsToString}
- *   (UTF-8 if valid, else latin1); Perl sends every ordinary string, port names
- *   and map keys included, as a byte string;
+ * - byte strings → `string`, one character per octet ({@link bytesToString}:
+ *   Perl sends every ordinary string, port names and map keys included, as a
+ *   byte string); text strings → `string` by {@link octetsToString} (UTF-8 if
+ *   valid, else latin1);
  * - arrays → arrays; maps → plain objects (`{}`), keys being strings or numbers
  *   (numbers are stringified; any other key type is a {@link FramingError}); a
  *   `__proto__` key becomes an own property, as with `JSON.parse`;
  * - float16/32/64 → `number`; `false`/`true` → booleans; `null` and `undefined`
  *   → `null` (Perl has only `undef`);
  * - indefinite-length strings, arrays and maps are accepted;
- * - tags: only the meaning-free self-describe tag 55799 is skipped; every other
- *   tag is a {@link FramingError} (AEMP peers send no tags; Perl would hand
- *   them to user code as opaque objects);
+ * - tags: bignums (2, 3), decimal fractions and bigfloats (4, 5) — what
+ *   CBOR::XS writes for Math::BigInt/BigFloat — become numbers; any other tag
+ *   (self-describe 55799 included) gives its content (see {@link untag});
  * - other simple values and reserved encodings → {@link FramingError}.
  *
  * Running out of bytes throws the {@link INCOMPLETE} sentinel (not an Error),
@@ -28,7 +29,7 @@
 import { Buffer } from 'node:buffer';
 import { FramingError } from './framing-error.js';
 import { MAX_NESTING_DEPTH } from './limits.js';
-import { octetsToString } from './octets.js';
+import { bytesToString, octetsToString } from './octets.js';
 
 /** Thrown (compare by identity) when the item extends past the available bytes. */
 export const INCOMPLETE: unique symbol = Symbol('cbor: incomplete item');
@@ -118,6 +119,8 @@ function readValue(depth: number): unknown {
         scratch.setUint32(4, lo);
         return scratch.getFloat64(0);
       }
+      // -1 - n beyond 2^53 would round twice: once exactly, through a bigint
+      if (major === 1 && hi >= 0x200000) return Number(-1n - ((BigInt(hi) << 32n) | BigInt(lo)));
       arg = hi * 0x100000000 + lo;
     } else if (arg === 31) {
       return readIndefinite(major, depth);
@@ -130,7 +133,12 @@ function readValue(depth: number): unknown {
       return arg;
     case 1:
       return -1 - arg;
-    case 2:
+    case 2: {
+      if (arg > end - pos) throw INCOMPLETE;
+      const start = pos;
+      pos += arg;
+      return bytesToString(src, start, pos);
+    }
     case 3: {
       if (arg > end - pos) throw INCOMPLETE;
       const start = pos;
@@ -152,8 +160,8 @@ function readValue(depth: number): unknown {
       return object;
     }
     case 6:
-      if (arg === SELF_DESCRIBE_TAG) return readValue(depth);
-      throw new FramingError(`cbor: unsupported CBOR tag ${arg} (AEMP frames carry no tags)`);
+      if (depth > MAX_NESTING_DEPTH) throw tooDeep();
+      return untag(arg, readValue(depth + 1));
     default:
       switch (arg) {
         case 20:
@@ -167,6 +175,25 @@ function readValue(depth: number): unknown {
           throw malformed(`unsupported simple value ${arg}`, pos - 1);
       }
   }
+}
+
+/**
+ * The value of a tagged item. AEMP peers send no tags, but CBOR::XS does tag
+ * some Perl values (Math::BigInt, Math::BigFloat): bignums (2, 3) become
+ * numbers, decimal fractions and bigfloats (4, 5) their value; any other tag
+ * (self-describe 55799 included) gives its content as it is.
+ */
+function untag(tag: number, content: unknown): unknown {
+  if ((tag === 2 || tag === 3) && typeof content === 'string') {
+    let n = 0;
+    for (let i = 0; i < content.length; i++) n = n * 256 + content.charCodeAt(i); // a byte string: one char per octet
+    return tag === 2 ? n : -1 - n;
+  }
+  if ((tag === 4 || tag === 5) && Array.isArray(content) && content.length === 2) {
+    const [e, m] = content as [unknown, unknown];
+    if (typeof e === 'number' && typeof m === 'number') return m * (tag === 4 ? 10 : 2) ** e;
+  }
+  return content;
 }
 
 function readKey(depth: number): string {
@@ -224,7 +251,7 @@ function readIndefinite(major: number, depth: number): unknown {
         src.copy(joined, at, ranges[i]!, ranges[i + 1]!);
         at += ranges[i + 1]! - ranges[i]!;
       }
-      return octetsToString(joined, 0, total);
+      return major === 2 ? bytesToString(joined, 0, total) : octetsToString(joined, 0, total);
     }
     case 4: {
       if (depth > MAX_NESTING_DEPTH) throw tooDeep();

@@ -11,13 +11,12 @@
  * It also enforces, as early as the headers allow, the frame size limit (an
  * announced length that cannot fit is refused before its bytes arrive) and the
  * nesting limit, and refuses the encodings the reader would refuse
- * structurally (reserved lengths, tags other than 55799, a stray break).
+ * structurally (reserved lengths, a stray break).
  *
  * @module
  */
 import { FramingError } from './framing-error.js';
 import { MAX_NESTING_DEPTH } from './limits.js';
-import { SELF_DESCRIBE_TAG } from './cbor-reader.js';
 
 /** Marks an open indefinite-length array or map on the stack. */
 const INDEFINITE = -1;
@@ -117,8 +116,7 @@ export class CborScanner {
             }
             break;
           case 6:
-            if (arg !== SELF_DESCRIBE_TAG) throw new FramingError(`cbor: unsupported CBOR tag ${arg} (AEMP frames carry no tags)`);
-            continue; // a tag is not an item by itself
+            continue; // a tag is not an item by itself (any tag: the reader gives its content)
           case 7:
             if (ai === 24 || (ai < 24 && (ai < 20 || ai > 23))) {
               throw new FramingError(`cbor: malformed data: unsupported simple value at byte ${pos - headerBytes} of the frame`);

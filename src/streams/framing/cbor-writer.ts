@@ -103,11 +103,19 @@ function writeString(sink: ByteSink, text: string): void {
   sink.pos += utf8Write(sink.buf, text, sink.pos);
 }
 
+/** 2^64: integers of smaller magnitude have a CBOR integer encoding. */
+const TWO_64 = 2 ** 64;
+
 function writeNumber(sink: ByteSink, n: number): void {
   sink.reserve(9);
   if (Number.isSafeInteger(n) && !(n === 0 && 1 / n < 0)) {
     if (n >= 0) writeHead(sink, 0, n);
     else writeHead(sink, 1, -1 - n);
+    return;
+  }
+  if (Number.isInteger(n) && n !== 0 && n < TWO_64 && n >= -TWO_64) {
+    // an integer beyond 2^53 is still an integer to Perl (JSON sends its digits): not a float
+    writeBigInt(sink, BigInt(n));
     return;
   }
   const buf = sink.buf;

@@ -26,10 +26,30 @@ const MEASURE_ABOVE = 8 * 1024;
 export function stringifyFrame(frame: readonly unknown[]): string {
   if (!Array.isArray(frame)) throw new FramingError(`json: a frame must be an array, got ${frame === null ? 'null' : typeof frame}`);
   try {
-    return JSON.stringify(frame);
+    const text = JSON.stringify(frame);
+    // JSON.stringify escapes a lone surrogate as \udXXX, which JSON::XS refuses (and would stop reading): rare, so checked after
+    return text.includes('\\ud') ? JSON.stringify(frame, wellFormed) : text;
   } catch (error) {
     throw new FramingError(`json: cannot encode frame: ${describeError(error)}`, { cause: error });
   }
+}
+
+interface WellFormable {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/** `JSON.stringify` replacer: lone surrogates (in strings and in keys) become U+FFFD, as the CBOR writer does. */
+function wellFormed(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return (value as unknown as WellFormable).toWellFormed();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.every((k) => (k as unknown as WellFormable).isWellFormed())) return value;
+    const out: Record<string, unknown> = {};
+    for (const k of keys) out[(k as unknown as WellFormable).toWellFormed()] = (value as Record<string, unknown>)[k];
+    return out;
+  }
+  return value;
 }
 
 /** Encode one frame as UTF-8 JSON. */

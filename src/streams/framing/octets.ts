@@ -1,18 +1,13 @@
 /**
  * Turning the octets of a CBOR string into a JS string.
  *
- * Perl sends every ordinary string as a CBOR *byte* string (its strings carry
- * no encoding), so AEMP text arrives as raw octets. The rule, for byte and text
- * strings alike:
- *
- * - octets that are valid UTF-8 decode as UTF-8 (this covers ASCII, and text a
- *   Perl program handled as UTF-8-encoded bytes);
- * - anything else decodes as latin1, one code point U+0000–U+00FF per octet, so
- *   no information is lost (`String.fromCharCode` of each octet gives them back).
- *
- * Note the JSON framing has no such ambiguity: Perl emits a byte string's
- * octets ≥ 0x80 as the code points U+0080–U+00FF there, so the same Perl byte
- * string `"\xc3\xa9"` arrives as `"é"` over CBOR but `"Ã©"` over JSON.
+ * - Byte strings ({@link bytesToString}): one code point U+0000–U+00FF per
+ *   octet. Perl sends every ordinary string (no UTF-8 flag) as a byte string,
+ *   and such a Perl string *is* a sequence of code points 0–255: JSON::XS
+ *   sends the same string as exactly these code points, so both framings
+ *   agree and what we echo back is `eq` to what Perl sent.
+ * - Text strings ({@link octetsToString}): UTF-8 when valid, else latin1, so
+ *   that nothing is lost and nothing throws.
  *
  * @module
  */
@@ -77,4 +72,21 @@ export function octetsToString(src: Buffer, start: number, end: number): string 
     }
   }
   return slowString(src, start, end);
+}
+
+/**
+ * The JS string for a CBOR byte string `src[start, end)`: one code point per
+ * octet (latin1). A Perl string without the UTF-8 flag — what CBOR::XS sends
+ * as a byte string — is exactly such a sequence of code points 0–255, and
+ * JSON::XS sends the same string as those code points: both framings agree,
+ * and a string echoed back to Perl is `eq` to what it sent.
+ */
+export function bytesToString(src: Buffer, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 8) {
+    if (n === 0) return '';
+    const s = ascii8(src, start, n);
+    if (s !== null) return s;
+  }
+  return latin1Slice(src, start, end);
 }

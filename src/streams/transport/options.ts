@@ -17,7 +17,7 @@ import { tlsMaterial, type TlsMaterial } from './tls-material.js';
 export interface TransportOptions {
   /** Our node id. */
   readonly nodeId: string;
-  /** Shared secret (its UTF-8 octets are the HMAC key). */
+  /** Shared secret (the HMAC key: its octets as Perl takes them, see {@link secretOctets}). */
   readonly secret?: string | undefined;
   /** PEM with certificate(s) and private key, like Perl's `cert`; enables TLS. Also the CA list. */
   readonly cert?: string | undefined;
@@ -101,8 +101,7 @@ export function resolveOptions(o: TransportOptions): ResolvedOptions {
     throw new TypeError(
       `framingFormat: none of ${SUPPORTED_FRAMINGS.join(',')} in ${String(o.framingFormat)}`,
     );
-  const secret =
-    o.secret === undefined || o.secret === '' ? undefined : Buffer.from(String(o.secret), 'utf8');
+  const secret = o.secret === undefined || o.secret === '' ? undefined : secretOctets(String(o.secret));
   return {
     nodeId: o.nodeId,
     secret,
@@ -118,4 +117,15 @@ export function resolveOptions(o: TransportOptions): ResolvedOptions {
     log: o.log ?? noLog,
     admit: o.admit?.bind(o),
   };
+}
+
+/**
+ * The octets of a secret as a Perl node keys its HMAC with them: Perl reads
+ * the rc file into a character string and Digest::HMAC takes each character
+ * below 256 as one octet (latin1). Beyond that Perl would refuse ("wide
+ * character"); we use UTF-8 there. For ASCII secrets both are the same.
+ */
+export function secretOctets(secret: string): Buffer {
+  // eslint-disable-next-line no-control-regex -- the test is for code points above U+00FF
+  return /[^\u0000-\u00ff]/.test(secret) ? Buffer.from(secret, 'utf8') : Buffer.from(secret, 'latin1');
 }
