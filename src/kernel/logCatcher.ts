@@ -19,12 +19,16 @@ import type { Kernel } from './node.js';
 /** The node-port request a catcher sends. */
 export const LOG_CATCHER_CONNECT = 'AnyEvent::MP::LogCatcher::connect';
 
-/** A LEVEL as a catcher may send it: 1…9, or a level name. */
+/** AnyEvent::Log's other names for levels. */
+const LEVEL_ALIASES: Readonly<Record<string, number>> = { emerg: 1, crit: 3, err: 4, warning: 5, notice: 6 };
+
+/** A LEVEL as a catcher may send it: 1…9, or a level name (AnyEvent::Log's aliases included). */
 function levelOf(v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 9) return v;
   if (typeof v === 'string' && /^[1-9]$/.test(v)) return Number(v);
   if (typeof v === 'string' && (LOG_LEVELS as readonly string[]).includes(v))
     return severityOf(v as LogLevel);
+  if (typeof v === 'string' && Object.hasOwn(LEVEL_ALIASES, v)) return LEVEL_ALIASES[v] as number;
   throw new Error(`${LOG_CATCHER_CONNECT}: bad level ${JSON.stringify(v)}`);
 }
 
