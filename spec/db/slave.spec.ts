@@ -225,10 +225,20 @@ describe('db on a slave: queries', () => {
     expect(await c).toBeNull();
   });
 
-  it('a node without seeds (and no known global) answers lookups with null at once', async () => {
+  it('a node without a master keeps a lookup waiting (the connect deadline ends it), and asks the first master it gets', async () => {
     const s = stubNode('lonely');
-    expect(await s.net.lookup!('x')).toBeNull();
+    let answer: unknown = 'pending';
+    void s.net.lookup!('x').then((a) => (answer = a));
+    await tick();
+    expect(answer).toBe('pending');
     expect(s.sent).toEqual([]);
+    s.receive('g1', 'g_global');
+    s.net.nodeUp('g1');
+    s.receive('g1', 'g_global');
+    expect(s.framesTo('g1')).toContainEqual(['', 'g_find', 'x']);
+    s.receive('g1', 'g_found', 'x', ['10.0.0.5:4040']);
+    await tick();
+    expect(answer).toEqual(['10.0.0.5:4040']);
   });
 });
 

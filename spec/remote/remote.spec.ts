@@ -193,10 +193,28 @@ describe('remote kernel over loopback', () => {
     expect(addr).toBeTruthy();
   });
 
-  it('a node with no known address fails monitors with no known address', async () => {
-    const { b } = await pair();
+  it('a node nobody can tell the address of: monitors fire connect timeout after connectInterval (as on a Perl slave)', async () => {
+    const { b } = await pair({}, { connectInterval: 0.3 });
     const err = await rejection(lastValueFrom(b.mon('nowhere#x')));
-    expect(err.reason).toEqual(['transport_error', 'nowhere', 'no known address']);
+    expect(err.reason).toEqual(['transport_error', 'nowhere', 'connect timeout']);
+  });
+
+  it('a message to a node with no known address waits: that node connecting to us in time gets it', async () => {
+    const b = await makeNode('early/Bb1', { connectInterval: 5 });
+    const a = await makeNode('late/Aa1', { addresses: { [b.id]: [...b.addresses] } });
+    open.push(a, b);
+    const got: unknown[] = [];
+    const p = a.port((msg) => got.push(msg));
+    b.snd(p.id, 'queued', 1); // b knows no address of a: queued until the deadline
+    const up = nodeEvent(b, a.id, true);
+    a.snd(b.nodePortId, 'devnull'); // a connects to b (it knows b's address below)
+    await up;
+    b.snd(p.id, 'after', 2);
+    await firstValueFrom(b.cal(a.nodePortId, 'time', { timeout: 5 }));
+    expect(got).toEqual([
+      ['queued', 1],
+      ['after', 2],
+    ]);
   });
 
   it('flow control: drained() resolves after a burst has left', async () => {

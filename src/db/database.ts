@@ -534,9 +534,9 @@ export class Database {
   #lookup(node: string): Promise<readonly string[] | null> {
     if (this.#service !== undefined) return Promise.resolve(this.#service.lookup(node));
     if (this.#closed) return Promise.resolve(null);
-    // nobody to ask, now or later: fail at once (with seeds, the question waits for a master)
-    if (this.#master === undefined && this.#options.seeds.length === 0 && this.#knownGlobals.size === 0)
-      return Promise.resolve(null);
+    // Without a master the question waits for one, as on a Perl node: until the
+    // connect deadline ('connect timeout'), during which a connection from that
+    // node itself still delivers what was queued for it.
     const pending = this.#finds.get(node);
     if (pending !== undefined) return pending.promise;
     let resolve!: (addrs: readonly string[] | null) => void;

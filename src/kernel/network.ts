@@ -266,7 +266,8 @@ export class Network implements RemoteRouter, RemoteHost {
     const n = this.#nodes.get(id);
     if (n?.link !== undefined) return `${id} already connected, not connecting again.`;
     // simultaneous connects: the connection opened by the smaller node id wins on both sides
-    if (n?.state === 'connecting' && this.kernel.id < id) return `${id} already connected, not connecting again.`;
+    // (an attempt still waiting for an address does not compete: the incoming connection is welcome)
+    if (n?.state === 'connecting' && n.dialling && this.kernel.id < id) return `${id} already connected, not connecting again.`;
     return undefined;
   }
 
@@ -295,6 +296,7 @@ export class Network implements RemoteRouter, RemoteHost {
         clearTimeout(t);
         this.#timers.delete(t);
       }
+      if (node.attempt === attempt) node.dialling = false;
       if (text !== undefined) node.attemptFailed(text, attempt);
     };
     // the deadline covers the address lookup too (a slave's g_find to a master that is not there)
@@ -312,6 +314,7 @@ export class Network implements RemoteRouter, RemoteHost {
     if (node.state !== 'connecting' || this.#closed) return finish();
     if (!addrs || addrs.length === 0) return finish('no known address');
     const list = addrs;
+    node.dialling = true;
     let interval = connectInterval;
     const spread = (monitorTimeout - connectInterval) / list.length;
     if (spread < interval) interval = spread;

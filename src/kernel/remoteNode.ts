@@ -41,6 +41,8 @@ export class RemoteNode {
   #wasUp = false;
   /** Counts connection attempts, so that a stale attempt's failure cannot fail a newer one. */
   attempt = 0;
+  /** Whether the current attempt is dialling (it has addresses): only then does it compete with an incoming connection. */
+  dialling = false;
 
   constructor(
     readonly id: string,
@@ -182,6 +184,7 @@ export class RemoteNode {
 
   #lost(text: string): void {
     this.state = 'down';
+    this.dialling = false;
     this.#queue = [];
     const reason: Reason = ['transport_error', this.id, text];
     for (const remove of this.#watched.values()) remove();
