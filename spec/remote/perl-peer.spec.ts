@@ -85,6 +85,23 @@ describe('a Perl-like peer (hand-written wire)', () => {
     expect(victim.alive).toBe(false);
   });
 
+  it('a kil1 does not overtake messages to the same port still waiting in the delivery queue', async () => {
+    const node = await makeNode('ours/Ef3', { framingFormat: ['json'] });
+    open.push(node);
+    const got: unknown[] = [];
+    const p = node.port((msg, self) => {
+      got.push(msg[0]);
+      // more sends than one delivery batch (10 000): the rest waits for the next turn of the event loop
+      if (msg[0] === 'flood') for (let i = 0; i < 25_000; i++) node.snd(self.id, 'self');
+    });
+    const name = p.id.slice(p.id.indexOf('#') + 1);
+    const { frames } = await perlPeer(node, [['', 'mon1', name], [name, 'flood'], [name, 'last'], ['', 'kil1', name, 'enough']]);
+    await until('the kil0', () => frames.some((f) => f[1] === 'kil0'));
+    expect(frames.find((f) => f[1] === 'kil0')).toEqual(['', 'kil0', name, 'enough']);
+    expect(got.filter((t) => t === 'self')).toHaveLength(25_000);
+    expect(got.at(-1)).toBe('last');
+  });
+
   it('a bare node id addresses the node port; [] is a no-op; a number tag matches its text', async () => {
     const node = await makeNode('ours/Cd2', { framingFormat: ['json'] });
     open.push(node);

@@ -80,6 +80,7 @@ export class Network implements RemoteRouter, RemoteHost {
     this.#log = kernel.log;
     kernel.services.set('mon1', (from, [name]) => {
       if (typeof name !== 'string') throw new Error('mon1: port name must be a string');
+      if (from === this.kernel.id) return; // our own node port asked by a local snd: there is no other node to tell
       this.node(from).watch(name);
     });
     kernel.services.set('mon0', (from, [name]) => {

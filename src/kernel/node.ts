@@ -165,7 +165,10 @@ export class Kernel implements PortHost {
    */
   deliverLocal(name: string, msg: Message, from: string): void {
     if (name === '') {
-      handleNodeMessage(this, from, msg);
+      // behind port deliveries still queued from the same connection (a kil1 after many
+      // messages must not overtake them); at once otherwise, as a Perl node handles it
+      if (this.#queue.size === 0) handleNodeMessage(this, from, msg);
+      else this.#queue.push((this.#relay ??= this.#makeRelay()), [from, msg]);
       return;
     }
     let port = this.#lastPort;
@@ -176,6 +179,12 @@ export class Kernel implements PortHost {
       if (port === undefined) return;
     }
     this.#queue.push(port, msg);
+  }
+
+  /** Stand-in port that runs a node-port message from another node when it had to wait in the queue: `[from, msg]`. */
+  #relay: Port | undefined;
+  #makeRelay(): Port {
+    return new Port(this.nodePortId, this, (m) => handleNodeMessage(this, m[0] as string, m[1] as Message));
   }
 
   #deliver = (port: Port, msg: Message): void => {
