@@ -13,6 +13,15 @@ export default tseslint.config(
     },
   },
   {
+    // interop/: scripts that drive a Perl node through JSON events and Perl code in strings
+    files: ['interop/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-useless-escape': 'off',
+      'no-empty': 'off',
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],
     rules: { 'no-console': 'error' },

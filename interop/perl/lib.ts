@@ -1,0 +1,149 @@
+/** Harness: runs a real Perl AnyEvent::MP node (perl_node.pl) as a child, talks to it with JSON lines. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PERLLIB = process.env.PERLMP_LIB ?? '/tmp/perlmp/lib';
+export const SECRET = 's3cret';
+export const LOGDIR = process.env.INTEROP_LOGS ?? join(here, '..', '..', '.tmp', 'interop-logs');
+mkdirSync(LOGDIR, { recursive: true });
+
+export type Ev = Record<string, any>;
+
+export class PerlNode {
+  proc: ChildProcess;
+  events: Ev[] = [];
+  private waiters: { pred: (e: Ev) => boolean; res: (e: Ev) => void }[] = [];
+  private nextId = 1;
+  ready!: Ev;
+  constructor(
+    public name: string,
+    cfg: Record<string, unknown>,
+    env: Record<string, string> = {},
+  ) {
+    const log = createWriteStream(join(LOGDIR, `${name}.perl.log`));
+    this.proc = spawn(
+      'perl',
+      [`-I${PERLLIB}`, `-I${here}`, join(here, 'perl_node.pl'), JSON.stringify(cfg)],
+      {
+        env: {
+          ...process.env,
+          AE_VERBOSE: '9',
+          PERL_ANYEVENT_MP_RC: '/nonexistent',
+          PERL_ANYEVENT_MP_TRACE: process.env.MPTRACE ?? '',
+          ...env,
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    this.proc.stderr!.pipe(log);
+    let buf = '';
+    this.proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        log.write(`STDOUT ${line}\n`);
+        let ev: Ev;
+        try {
+          ev = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        this.events.push(ev);
+        if (process.env.VERBOSE) console.log(`  [${name}] ${line}`);
+        for (const w of [...this.waiters])
+          if (w.pred(ev)) {
+            this.waiters.splice(this.waiters.indexOf(w), 1);
+            w.res(ev);
+          }
+      }
+    });
+  }
+  async start(): Promise<Ev> {
+    this.ready = await this.waitFor((e) => e.ev === 'ready', 10);
+    return this.ready;
+  }
+  get id(): string {
+    return this.ready.node;
+  }
+  waitFor(pred: (e: Ev) => boolean, timeoutS = 5, fromStart = true): Promise<Ev> {
+    if (fromStart) {
+      const e = this.events.find(pred);
+      if (e) return Promise.resolve(e);
+    }
+    return new Promise((res, rej) => {
+      const w = {
+        pred,
+        res: (e: Ev) => {
+          clearTimeout(t);
+          res(e);
+        },
+      };
+      const t = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        rej(new Error(`timeout waiting on perl ${this.name}`));
+      }, timeoutS * 1000);
+      this.waiters.push(w);
+    });
+  }
+  send(c: Record<string, unknown>): number {
+    const id = this.nextId++;
+    this.proc.stdin!.write(JSON.stringify({ id, ...c }) + '\n');
+    return id;
+  }
+  /** send a command and wait for its reply/ok event */
+  async cmd(c: Record<string, unknown>, timeoutS = 5): Promise<Ev> {
+    const id = this.send(c);
+    return this.waitFor((e) => e.id === id && ['reply', 'ok', 'error'].includes(e.ev), timeoutS);
+  }
+  kill(sig: NodeJS.Signals = 'SIGTERM') {
+    this.proc.kill(sig);
+  }
+}
+
+export const results: { name: string; ok: boolean; detail: string }[] = [];
+export async function check(name: string, fn: () => Promise<string | void>, timeoutS = 8): Promise<void> {
+  try {
+    const detail = await Promise.race([
+      fn(),
+      new Promise<never>((_, rej) =>
+        setTimeout(() => rej(new Error(`timeout ${timeoutS}s`)), timeoutS * 1000),
+      ),
+    ]);
+    results.push({ name, ok: true, detail: detail ?? '' });
+    console.log(`PASS ${name}${detail ? ' — ' + detail : ''}`);
+  } catch (e) {
+    results.push({ name, ok: false, detail: String((e as Error)?.message ?? e) });
+    console.log(`FAIL ${name} — ${String((e as Error)?.message ?? e)}`);
+  }
+}
+export function summary(): void {
+  const f = results.filter((r) => !r.ok).length;
+  console.log(`\n${results.length - f}/${results.length} passed`);
+}
+export function eq(a: unknown, b: unknown, what = ''): void {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as any)[k])]),
+          )
+        : v;
+  const sa = JSON.stringify(canon(a)),
+    sb = JSON.stringify(canon(b));
+  if (sa !== sb) throw new Error(`${what} expected ${sb}, got ${sa}`);
+}
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export function logNode(node: { log$: any }, name: string) {
+  const s = createWriteStream(join(LOGDIR, `${name}.ts.log`));
+  node.log$.subscribe((r: any) =>
+    s.write(`${new Date(r.time ?? Date.now()).toISOString()} ${r.level} ${r.context ?? ''} ${r.message}\n`),
+  );
+}
