@@ -5,10 +5,11 @@
  */
 import { filter } from 'rxjs';
 import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext } from './config/index.js';
-import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './kernel/index.js';
+import { LOG_LEVELS, severityOf, type InitFn, type LogLevel, type LogRecord } from './kernel/index.js';
 import { Network, serveLogCatcher } from './kernel/index.js';
 import { AempNode } from './node.js';
 import { Database } from './db/index.js';
+import { startServices } from './services.js';
 import { streamLinks } from './streamLinks.js';
 
 /** Options of {@link createNode}: every rc-file key camelCased, plus a few of ours. */
@@ -21,14 +22,20 @@ export interface CreateNodeOptions extends NodeOptions {
   stderrLog?: LogLevel | false;
   /** Resolution context (env, host name, rc data): for tests and embedding. */
   context?: ResolveContext;
+  /**
+   * Spawnable functions to register before anything starts (the same as
+   * calling `node.register(name, init)` for each), so that `services`
+   * (from these options or the rc file) can name them.
+   */
+  functions?: Readonly<Record<string, InitFn>>;
 }
 
 /**
  * Creates a node: resolves its configuration the way AnyEvent::MP's
  * `configure` does (built-in defaults < these options < rc file top level <
  * profile parents < profile; `force`, `norc`), listens on `binds`, and keeps
- * `seeds` connected. Several nodes may live in one process; they share
- * nothing.
+ * `seeds` connected, then starts `services` (see `services.ts`). Several
+ * nodes may live in one process; they share nothing.
  *
  * @example
  * ```ts
@@ -40,7 +47,8 @@ export interface CreateNodeOptions extends NodeOptions {
  */
 export async function createNode(options: CreateNodeOptions = {}): Promise<AempNode> {
   if (typeof options !== 'object' || options === null) throw new TypeError('createNode: options must be an object');
-  const { stderrLog = 'warn', context, ...nodeOptions } = options;
+  const { stderrLog = 'warn', context, functions = {}, ...nodeOptions } = options;
+  if (typeof functions !== 'object' || functions === null) throw new TypeError('createNode: functions must be an object of init functions');
   if (stderrLog !== false && !LOG_LEVELS.includes(stderrLog))
     throw new TypeError(`createNode: stderrLog must be a log level or false, got ${String(stderrLog)}`);
   const config = resolveConfig(nodeOptions, context);
@@ -52,6 +60,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
     const max = severityOf(stderrLog);
     node.log$.pipe(filter((r) => r.severity <= max)).subscribe((r) => process.stderr.write(formatLogLine(r)));
   }
+  for (const [name, init] of Object.entries(functions)) node.register(name, init);
   const network = new Network(node, streamLinks(node, config), config);
   node.attachNetwork(network);
   // AnyEvent::MP::LogCatcher's serving side (`aemp logs`); a secure node refuses it, as Perl's does
@@ -62,6 +71,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
   try {
     await network.start();
     db.start();
+    await startServices(node, config.services);
   } catch (err) {
     await node.close();
     throw err;
