@@ -5,7 +5,7 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { createNode, type FamilyDelta } from '../../src/index.js';
-import { PerlNode, SECRET, check, eq, summary, sleep, logNode } from './lib.js';
+import { PerlNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
 
 const mode = process.argv[2] ?? 'perl-seed';
 const tag = `db-${mode}`;
@@ -154,11 +154,11 @@ await check(
   'P2 finds our registered port via db and snds to it (g_find/connect)',
   async () => {
     let keys: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      keys = (await p2.cmd({ cmd: 'db_keys', family: 'workers' })).result;
-      if (keys.length) break;
-      await sleep(100);
-    }
+    keys = await poll(
+      async () => (await p2.cmd({ cmd: 'db_keys', family: 'workers' })).result,
+      (keys) => keys.length,
+      50,
+    );
     eq(keys, [worker.id], 'P2 keys');
     p2.send({ cmd: 'snd', port: worker.id, msg: ['job', 1] });
     for (let i = 0; i < 200 && !inbox.length; i++) await sleep(25);

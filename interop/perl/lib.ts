@@ -141,6 +141,16 @@ export function eq(a: unknown, b: unknown, what = ''): void {
   if (sa !== sb) throw new Error(`${what} expected ${sb}, got ${sa}`);
 }
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Calls `get` every 100 ms until `done` holds for its value or `tries` calls were made; returns the last value. */
+export async function poll<T>(get: () => Promise<T>, done: (v: T) => unknown, tries = 50): Promise<T> {
+  let v = await get();
+  for (let i = 1; i < tries && !done(v); i++) {
+    await sleep(100);
+    v = await get();
+  }
+  return v;
+}
 export function logNode(node: { log$: any }, name: string) {
   const s = createWriteStream(join(LOGDIR, `${name}.ts.log`));
   node.log$.subscribe((r: any) =>

@@ -5,7 +5,7 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { createNode, type FamilyDelta } from '../../src/index.js';
-import { PerlNode, SECRET, check, eq, summary, sleep, logNode } from './lib.js';
+import { PerlNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
 
 const base = 20000 + (process.pid % 20000);
 const A = `127.0.0.1:${base}`,
@@ -40,6 +40,30 @@ const ts = await createNode({
 });
 logNode(ts, 'mesh-TS');
 let uncaught = 0;
+
+/** The Perl global again, with the same id and address. */
+async function restartPerlGlobal(): Promise<PerlNode> {
+  const pg2 = new PerlNode('mesh-PG2', {
+    nodeid: 'pglobal',
+    binds: [A],
+    seeds: [A, B],
+    secret: SECRET,
+    global: 1,
+  });
+  await pg2.start();
+  return pg2;
+}
+
+/** The last check, the summary line, and the end of the run. */
+async function finish(): Promise<never> {
+  await check('no uncaught errors', async () => {
+    if (uncaught) throw new Error(`${uncaught} uncaught`);
+  });
+  summary();
+  await ts.close();
+  await tg.close();
+  process.exit(0);
+}
 process.on('uncaughtException', (e) => {
   uncaught++;
   console.log('UNCAUGHT', e);
@@ -83,11 +107,11 @@ await check(
   "'l known everywhere (PS via PG → TG → TS)",
   async () => {
     let l: any = {};
-    for (let i = 0; i < 60; i++) {
-      l = await firstValueFrom(ts.db.family("'l"));
-      if (l.pslave && l.pglobal) break;
-      await sleep(100);
-    }
+    l = await poll(
+      async () => await firstValueFrom(ts.db.family("'l")),
+      (l) => l.pslave && l.pglobal,
+      60,
+    );
     if (!l.pslave) throw new Error("TS 'l lacks pslave: " + JSON.stringify(l));
     const pl = await perlFamily(ps, "'l");
     if (!pl.tslave) throw new Error("PS 'l lacks tslave: " + JSON.stringify(pl));
@@ -232,21 +256,14 @@ if (process.argv[2] === 'pg-first') {
   await check(
     'PG comes back → PS re-registers, its keys reappear on TS',
     async () => {
-      const pg2 = new PerlNode('mesh-PG2', {
-        nodeid: 'pglobal',
-        binds: [A],
-        seeds: [A, B],
-        secret: SECRET,
-        global: 1,
-      });
-      await pg2.start();
+      const pg2 = await restartPerlGlobal();
       await waitDelta((d) => 'k_ps_orphan' in d.added, 15);
       let f: any = {};
-      for (let i = 0; i < 50; i++) {
-        f = await firstValueFrom(ts.db.family('fam'));
-        if (f.k_ps) break;
-        await sleep(100);
-      }
+      f = await poll(
+        async () => await firstValueFrom(ts.db.family('fam')),
+        (f) => f.k_ps,
+        50,
+      );
       eq(f, { k_ps: 'w2', k_ps_orphan: 1, k_ts: 'v2' }, 'TS fam');
       pg2.kill();
       ps.kill();
@@ -254,13 +271,7 @@ if (process.argv[2] === 'pg-first') {
     },
     20,
   );
-  await check('no uncaught errors', async () => {
-    if (uncaught) throw new Error(`${uncaught} uncaught`);
-  });
-  summary();
-  await ts.close();
-  await tg.close();
-  process.exit(0);
+  await finish();
 }
 tg.nodes$.subscribe((e) => {
   if (!e.up) tgDown.push(e);
@@ -273,11 +284,11 @@ await check(
   async () => {
     pg.kill('SIGKILL');
     let g: any = {};
-    for (let i = 0; i < 100; i++) {
-      g = await firstValueFrom(tg.db.family("'g"));
-      if (!('pglobal' in g)) break;
-      await sleep(100);
-    }
+    g = await poll(
+      async () => await firstValueFrom(tg.db.family("'g")),
+      (g) => !('pglobal' in g),
+      100,
+    );
     if ('pglobal' in g) throw new Error("TG 'g still has pglobal: " + JSON.stringify(g));
     const l = await firstValueFrom(ts.db.family("'l"));
     if ('pglobal' in l) throw new Error("TS 'l still has pglobal: " + JSON.stringify(l));
@@ -293,37 +304,24 @@ await check(
 await check(
   'PG comes back (same id/port) → mesh re-forms',
   async () => {
-    const pg2 = new PerlNode('mesh-PG2', {
-      nodeid: 'pglobal',
-      binds: [A],
-      seeds: [A, B],
-      secret: SECRET,
-      global: 1,
-    });
-    await pg2.start();
+    const pg2 = await restartPerlGlobal();
     let g: any = {};
-    for (let i = 0; i < 100; i++) {
-      g = await firstValueFrom(tg.db.family("'g"));
-      if ('pglobal' in g) break;
-      await sleep(100);
-    }
+    g = await poll(
+      async () => await firstValueFrom(tg.db.family("'g")),
+      (g) => 'pglobal' in g,
+      100,
+    );
     if (!('pglobal' in g)) throw new Error("TG 'g lacks pglobal again: " + JSON.stringify(g));
     let f: any = {};
-    for (let i = 0; i < 50; i++) {
-      f = await perlFamily(pg2, 'fam');
-      if (f.k_after) break;
-      await sleep(100);
-    }
+    f = await poll(
+      async () => await perlFamily(pg2, 'fam'),
+      (f) => f.k_after,
+      50,
+    );
     eq(f, { k_after: 1, k_ts: 'v2' }, 'PG2 fam');
     pg2.kill();
     return JSON.stringify(g);
   },
   20,
 );
-await check('no uncaught errors', async () => {
-  if (uncaught) throw new Error(`${uncaught} uncaught`);
-});
-summary();
-await ts.close();
-await tg.close();
-process.exit(0);
+await finish();
