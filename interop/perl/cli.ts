@@ -5,8 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNode } from '../../src/index.js';
-import { PerlNode, SECRET, LOGDIR, check, summary, sleep, logNode } from './lib.js';
+import { PerlNode, tsNode, SECRET, LOGDIR, check, summary, sleep, logNode } from './lib.js';
 
 const RC = '/tmp/pi/interop.rc';
 mkdirSync('/tmp/pi', { recursive: true });
@@ -232,13 +231,9 @@ await check(
 await check(
   "Perl LogCatcher::catch catches our node's records",
   async () => {
-    const tg = await createNode({
+    const tg = await tsNode({
       nodeid: 'tsl',
-      binds: ['127.0.0.1:0'],
       seeds: [A],
-      secret: SECRET,
-      norc: true,
-      stderrLog: 'warn',
     });
     logNode(tg, 'cli-TSL');
     const pc = new PerlNode('cli-PC', {

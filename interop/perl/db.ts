@@ -5,7 +5,7 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { createNode, type FamilyDelta } from '../../src/index.js';
-import { PerlNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
 
 const mode = process.argv[2] ?? 'perl-seed';
 const tag = `db-${mode}`;
@@ -23,22 +23,15 @@ if (mode === 'perl-seed') {
     global: 1,
   });
   await perl.start();
-  node = await createNode({
+  node = await tsNode({
     nodeid: 'tsslave',
-    binds: ['127.0.0.1:0'],
     seeds: [seedAddr],
-    secret: SECRET,
-    norc: true,
-    stderrLog: 'warn',
   });
 } else {
-  node = await createNode({
+  node = await tsNode({
     nodeid: 'tsseed',
     binds: [seedAddr],
     seeds: [seedAddr],
-    secret: SECRET,
-    norc: true,
-    stderrLog: 'warn',
     global: true,
   });
   perl = new PerlNode(`${tag}-B`, {

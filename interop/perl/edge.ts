@@ -4,22 +4,17 @@
  * whether Perl gets back an `eq` value when ours echoes it.
  * usage: npx tsx edge.ts [json|cbor]
  */
-import { createNode } from '../../src/index.js';
-import { PerlNode, SECRET, check, summary, logNode } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, summary, logNode } from './lib.js';
 
 const framing = process.argv[2] ?? 'cbor';
 const tag = `edge-${framing}`;
 const perl = new PerlNode(tag, { nodeid: 'pedge', binds: ['127.0.0.1:0'], secret: SECRET });
 await perl.start();
-const node = await createNode({
+const node = await tsNode({
   nodeid: 'tsedge',
-  binds: ['127.0.0.1:0'],
-  secret: SECRET,
-  norc: true,
-  stderrLog: 'warn',
   framingFormat: [framing],
   addresses: { pedge: perl.ready.binds },
-} as any);
+});
 logNode(node, tag);
 
 const inbox: unknown[][] = [];

@@ -3,19 +3,14 @@
  * usage: npx tsx fail.ts
  */
 import { spawn } from 'node:child_process';
-import { createNode } from '../../src/index.js';
-import { PerlNode, SECRET, check, summary, sleep, logNode } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, summary, sleep, logNode } from './lib.js';
 
 // 1. Perl killed, ours monitors
 {
   const perl = new PerlNode('fail-perl-killed', { nodeid: 'perlk', binds: ['127.0.0.1:0'], secret: SECRET });
   await perl.start();
-  const node = await createNode({
+  const node = await tsNode({
     nodeid: 'tsf1',
-    binds: ['127.0.0.1:0'],
-    secret: SECRET,
-    norc: true,
-    stderrLog: 'warn',
     addresses: { perlk: perl.ready.binds },
   });
   logNode(node, 'fail-perl-killed');

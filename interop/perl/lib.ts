@@ -1,4 +1,5 @@
 /** Harness: runs a real Perl AnyEvent::MP node (perl_node.pl) as a child, talks to it with JSON lines. */
+import { createNode, type AempNode, type CreateNodeOptions } from '../../src/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -156,4 +157,12 @@ export function logNode(node: { log$: any }, name: string) {
   node.log$.subscribe((r: any) =>
     s.write(`${new Date(r.time ?? Date.now()).toISOString()} ${r.level} ${r.context ?? ''} ${r.message}\n`),
   );
+}
+
+/**
+ * One of our nodes for a scenario: listening on an ephemeral loopback port,
+ * the shared secret, no rc file, warnings on stderr — unless `options` says otherwise.
+ */
+export function tsNode(options: CreateNodeOptions): Promise<AempNode> {
+  return createNode({ binds: ['127.0.0.1:0'], secret: SECRET, norc: true, stderrLog: 'warn', ...options });
 }

@@ -4,46 +4,32 @@
  * usage: npx tsx mesh.ts
  */
 import { firstValueFrom } from 'rxjs';
-import { createNode, type FamilyDelta } from '../../src/index.js';
-import { PerlNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
+import { type FamilyDelta } from '../../src/index.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
 
 const base = 20000 + (process.pid % 20000);
 const A = `127.0.0.1:${base}`,
   B = `127.0.0.1:${base + 1}`;
-const pg = new PerlNode('mesh-PG', {
-  nodeid: 'pglobal',
-  binds: [A],
-  seeds: [A, B],
-  secret: SECRET,
-  global: 1,
-});
-await pg.start();
-const tg = await createNode({
+const pg = await startPerlGlobal('mesh-PG');
+const tg = await tsNode({
   nodeid: 'tglobal',
   binds: [B],
   seeds: [A, B],
-  secret: SECRET,
-  norc: true,
-  stderrLog: 'warn',
   global: true,
 });
 logNode(tg, 'mesh-TG');
 const ps = new PerlNode('mesh-PS', { nodeid: 'pslave', binds: ['127.0.0.1:0'], seeds: [A], secret: SECRET });
 await ps.start();
-const ts = await createNode({
+const ts = await tsNode({
   nodeid: 'tslave',
-  binds: ['127.0.0.1:0'],
   seeds: [B],
-  secret: SECRET,
-  norc: true,
-  stderrLog: 'warn',
 });
 logNode(ts, 'mesh-TS');
 let uncaught = 0;
 
-/** The Perl global again, with the same id and address. */
-async function restartPerlGlobal(): Promise<PerlNode> {
-  const pg2 = new PerlNode('mesh-PG2', {
+/** The Perl global node `pglobal` on address A (started again later with the same id and address). */
+async function startPerlGlobal(name: string): Promise<PerlNode> {
+  const pg2 = new PerlNode(name, {
     nodeid: 'pglobal',
     binds: [A],
     seeds: [A, B],
@@ -256,7 +242,7 @@ if (process.argv[2] === 'pg-first') {
   await check(
     'PG comes back → PS re-registers, its keys reappear on TS',
     async () => {
-      const pg2 = await restartPerlGlobal();
+      const pg2 = await startPerlGlobal('mesh-PG2');
       await waitDelta((d) => 'k_ps_orphan' in d.added, 15);
       let f: any = {};
       f = await poll(
@@ -304,7 +290,7 @@ await check(
 await check(
   'PG comes back (same id/port) → mesh re-forms',
   async () => {
-    const pg2 = await restartPerlGlobal();
+    const pg2 = await startPerlGlobal('mesh-PG2');
     let g: any = {};
     g = await poll(
       async () => await firstValueFrom(tg.db.family("'g")),

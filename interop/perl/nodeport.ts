@@ -5,22 +5,17 @@
  * usage: npx tsx nodeport.ts [cbor|json]
  */
 import { firstValueFrom } from 'rxjs';
-import { createNode } from '../../src/index.js';
-import { PerlNode, SECRET, check, eq, summary, sleep, logNode } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode } from './lib.js';
 
 const framing = process.argv[2] ?? 'cbor';
 const tag = `nodeport-${framing}`;
 const perl = new PerlNode(tag, { nodeid: 'pnp', binds: ['127.0.0.1:0'], secret: SECRET });
 await perl.start();
-const node = await createNode({
+const node = await tsNode({
   nodeid: 'tsnp',
-  binds: ['127.0.0.1:0'],
-  secret: SECRET,
-  norc: true,
-  stderrLog: 'warn',
   framingFormat: [framing],
   addresses: { pnp: perl.ready.binds },
-} as any);
+});
 logNode(node, tag);
 const logs: string[] = [];
 node.log$.subscribe((r: any) => logs.push(`${r.level} ${r.context} ${r.message}`));

@@ -4,17 +4,12 @@
  * connection comes up; ours drops it at once ("no known address").
  * usage: npx tsx race.ts
  */
-import { createNode } from '../../src/index.js';
-import { PerlNode, SECRET, check, summary, sleep, logNode } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, summary, sleep, logNode } from './lib.js';
 
 const perl = new PerlNode('race', { nodeid: 'perlr', binds: ['127.0.0.1:0'], secret: SECRET });
 await perl.start();
-const node = await createNode({
+const node = await tsNode({
   nodeid: 'tsr',
-  binds: ['127.0.0.1:0'],
-  secret: SECRET,
-  norc: true,
-  stderrLog: 'warn',
 });
 logNode(node, 'race');
 const inbox: unknown[][] = [];

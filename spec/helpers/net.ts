@@ -49,6 +49,17 @@ export function collectLogs(): LogCollector {
   return { log, lines, waitFor };
 }
 
+/** Polls `cond` every 5 ms until it holds; rejects naming `what` after `ms` (bounded, never a sleep that hopes). */
+export function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+  return withTimeout(
+    (async () => {
+      while (!cond()) await new Promise((r) => setTimeout(r, 5));
+    })(),
+    ms,
+    what,
+  );
+}
+
 /** Races `p` against a timer; the timer is cleared either way. */
 export function withTimeout<T>(
   p: Promise<T>,

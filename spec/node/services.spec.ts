@@ -10,25 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { createNode, type AempNode, type LogRecord, type Port } from '../../src/index.js';
+import { createNode, type AempNode, type Port } from '../../src/index.js';
+import { until } from '../helpers/net.js';
 
 const open: AempNode[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((n) => n.close()));
 });
 
-async function node(options: Parameters<typeof createNode>[0]): Promise<AempNode & { logs: LogRecord[] }> {
-  const logs: LogRecord[] = [];
+async function node(options: Parameters<typeof createNode>[0]): Promise<AempNode> {
   const n = await createNode({ binds: [], norc: true, stderrLog: false, ...options });
   open.push(n);
-  n.log$.subscribe((r) => logs.push(r));
-  return Object.assign(n, { logs });
-}
-
-/** Waits (bounded: 5 s) until `cond` holds. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(cond()).toBe(true);
+  return n;
 }
 
 /** What the node's stderr sink writes while `run` runs (services log before createNode returns). */
@@ -62,7 +55,7 @@ describe('services', () => {
       },
       services: ['My::Service::init', ['My::Service::init', 1, 'two']],
     });
-    await until(() => started.length === 2);
+    await until('both services started', () => started.length === 2);
     expect(started).toEqual([[], [1, 'two']]);
     expect(ports.every((p) => p.alive && p.id.startsWith(`${n.id}#`))).toBe(true);
     const [reply] = await firstValueFrom(n.cal(ports[0]!.id, 'ping', { timeout: 5 }));
@@ -92,7 +85,7 @@ describe('services', () => {
         services: ['Not::Registered::init', 'Some::Perl::Module::', './no/such/module.js', 'Ok::init'],
       }),
     );
-    await until(() => ran);
+    await until('Ok::init ran', () => ran);
     expect(text).toMatch(/error \[bad\/\w+\] services: service Not::Registered::init is not registered/);
     expect(text).toMatch(/warn +\[bad\/\w+\] services: service Some::Perl::Module:: is a Perl module/);
     expect(text).toMatch(/error \[bad\/\w+\] services: service \.\/no\/such\/module\.js failed/);

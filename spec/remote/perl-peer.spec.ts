@@ -15,7 +15,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonFraming } from '../../src/streams/framing/index.js';
 import type { AempNode } from '../../src/index.js';
-import { rawPeer, withTimeout, type RawPeer } from '../helpers/net.js';
+import { rawPeer, until, type RawPeer } from '../helpers/net.js';
 import { makeNode, SECRET } from '../helpers/nodes.js';
 
 const PEER = 'perlish/Xy3';
@@ -51,16 +51,6 @@ async function perlPeer(node: AempNode, first: unknown[][]): Promise<{ peer: Raw
   take(peer.takeBuffered());
   peer.socket.on('data', () => take(peer.takeBuffered()));
   return { peer, frames };
-}
-
-async function until(what: string, cond: () => boolean): Promise<void> {
-  await withTimeout(
-    (async () => {
-      while (!cond()) await new Promise((r) => setTimeout(r, 5));
-    })(),
-    5000,
-    what,
-  );
 }
 
 describe('a Perl-like peer (hand-written wire)', () => {

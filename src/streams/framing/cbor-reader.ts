@@ -133,17 +133,12 @@ function readValue(depth: number): unknown {
       return arg;
     case 1:
       return -1 - arg;
-    case 2: {
-      if (arg > end - pos) throw INCOMPLETE;
-      const start = pos;
-      pos += arg;
-      return bytesToString(src, start, pos);
-    }
+    case 2:
     case 3: {
       if (arg > end - pos) throw INCOMPLETE;
       const start = pos;
       pos += arg;
-      return octetsToString(src, start, pos);
+      return major === 2 ? bytesToString(src, start, pos) : octetsToString(src, start, pos);
     }
     case 4: {
       if (arg > end - pos) throw INCOMPLETE;
