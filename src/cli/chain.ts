@@ -13,6 +13,7 @@
  * @module
  */
 import type { Command, Option } from 'commander';
+import { UsageError } from './errors.js';
 
 /** The command line cut up. */
 export interface Chain {
@@ -99,4 +100,49 @@ export function cutChain(argv: readonly string[], program: Command): Chain {
     }
   }
   return { globals, segments };
+}
+
+/** The usage line of `cmd`: its name and arguments, as `--help` shows them. */
+function usageOf(cmd: Command): string {
+  const args = cmd.registeredArguments.map((a) => {
+    const name = a.name() + (a.variadic ? '...' : '');
+    return a.required ? `<${name}>` : `[${name}]`;
+  });
+  return [cmd.name(), ...args].join(' ');
+}
+
+/**
+ * Checks a cut command line before anything runs: every segment names a
+ * sub-command, `help NAME` names one, and no sub-command of fixed arity is
+ * followed by a word that is not a sub-command (an extra argument).
+ * Missing arguments and bad options are left to commander, which reports
+ * them when the segment is parsed (also before it runs).
+ * @throws UsageError naming the problem.
+ */
+export function checkChain(segments: readonly string[][], program: Command): void {
+  let previous: Command | undefined;
+  for (const segment of segments) {
+    const [name, ...rest] = segment;
+    if (name === undefined || name === '--' || name.startsWith('-')) continue;
+    if (name === 'help') {
+      // commander's own help command: one optional command name
+      const words = rest.filter((t) => !t.startsWith('-'));
+      const topic = words[0];
+      if (topic !== undefined && findCommand(program, topic) === undefined)
+        throw new UsageError(`help: unknown command ${JSON.stringify(topic)} (aemp --help lists them)`);
+      if (words.length > 1) throw new UsageError('help: takes one command name (usage: aemp help [command])');
+      previous = undefined;
+      continue;
+    }
+    const cmd = findCommand(program, name);
+    if (cmd === undefined) {
+      if (previous !== undefined && maxPositionals(previous) !== Infinity) {
+        throw new UsageError(
+          `${previous.name()}: unexpected argument ${JSON.stringify(name)} (usage: aemp ${usageOf(previous)})`,
+        );
+      }
+      throw new UsageError(`unknown command ${JSON.stringify(name)} (aemp --help lists them)`);
+    }
+    previous = cmd;
+  }
 }
