@@ -47,10 +47,11 @@ describe('aemp: usage errors (exit 2) before anything runs', () => {
   it.each([
     [['--seed', 'nonsense', 'cal', 'x#y', 'a'], /^aemp: --seed: a seed must be host:port \(port 1-65535\), got "nonsense"\n$/],
     [['--seed', '127.0.0.1:99999', 'snd', 'x#y'], /^aemp: --seed: a seed must be host:port/],
-    [['help', 'frob'], /^aemp: help: unknown command "frob"/],
-    [['frob'], /^aemp: unknown command "frob"/],
-    [['mon', 'a#b', 'extra'], /^aemp: mon: unexpected argument "extra" \(usage: aemp mon <port>\)/],
-    [['setsecret', 'a', 'b'], /^aemp: setsecret: unexpected argument "b"/],
+    [['help', 'frob'], /^aemp: help: unknown command 'frob'/],
+    [['frob'], /^aemp: unknown command 'frob' \(aemp --help lists them\)/],
+    [['sdn', 'x#y'], /^aemp: unknown command 'sdn'. Did you mean snd\?/],
+    [['mon', 'a#b', 'extra'], /^aemp: mon: unexpected argument 'extra' \(usage: aemp mon <port>\)/],
+    [['setsecret', 'a', 'b'], /^aemp: setsecret: unexpected argument 'b'/],
     [['mon'], /missing required argument 'port'/],
     [['cal', 'x#y', '--timeout', 'soon'], /--timeout must be a non-negative number of seconds/],
   ])('%j', async (args, problem) => {
@@ -64,7 +65,7 @@ describe('aemp: usage errors (exit 2) before anything runs', () => {
     const file = rcIn(dir);
     const run = await aemp(['setsecret', 'abc', 'frob'], file);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^aemp: setsecret: unexpected argument "frob"/);
+    expect(run.stderr).toMatch(/^aemp: setsecret: unexpected argument 'frob'/);
     const after = await aemp(['showconfig'], file);
     expect(after.stdout).not.toContain('abc');
   });
