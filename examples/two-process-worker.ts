@@ -1,3 +1,4 @@
+// examples/two-process-worker.ts
 /**
  * The worker half of examples/two-process.ts: a node that registers a
  * spawnable function and answers pings. Prints its address and waits.

@@ -1,3 +1,4 @@
+// examples/two-process.ts
 /**
  * Two nodes in two processes: a shared secret, ping-pong, a remote spawn,
  * and a monitor that fires when the spawned port dies.

@@ -4,7 +4,7 @@
  * @module
  */
 import { filter } from 'rxjs';
-import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext } from './config/index.js';
+import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext, type ResolvedConfig } from './config/index.js';
 import { LOG_LEVELS, severityOf, type InitFn, type LogLevel, type LogRecord } from './kernel/index.js';
 import { Network, serveLogCatcher } from './kernel/index.js';
 import { AempNode } from './node.js';
@@ -60,6 +60,7 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
     const max = severityOf(stderrLog);
     node.log$.pipe(filter((r) => r.severity <= max)).subscribe((r) => process.stderr.write(formatLogLine(r)));
   }
+  logOverrides(node, config.overridden);
   for (const [name, init] of Object.entries(functions)) node.register(name, init);
   const network = new Network(node, streamLinks(node, config), config);
   node.attachNetwork(network);
@@ -77,6 +78,21 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
     throw err;
   }
   return node;
+}
+
+/**
+ * Says at `info` which of the caller's options the rc file replaced, and by
+ * which layer (AnyEvent::MP's precedence: the profile wins unless `force`).
+ */
+function logOverrides(node: AempNode, overridden: ResolvedConfig['overridden']): void {
+  const byLayer = new Map<string, string[]>();
+  for (const { key, by } of overridden) byLayer.set(by, [...(byLayer.get(by) ?? []), key]);
+  for (const [by, keys] of byLayer)
+    node.log(
+      'info',
+      'config',
+      `${by} overrides the createNode option${keys.length > 1 ? 's' : ''} ${keys.join(', ')} (force: true keeps the options)`,
+    );
 }
 
 /** One log record as a stderr line: `2026-11-25 06:10:00.123 warn  [node] context: text`. */

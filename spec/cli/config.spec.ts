@@ -187,7 +187,7 @@ describe('aemp configuration commands', () => {
       ],
       [['setsecrte', 'x'], 2, /unknown command 'setsecrte'[\s\S]*Did you mean setsecret\?/],
       [['setsecret'], 2, /missing required argument 'secret'/],
-      [['gensecret', 'extra'], 2, /unknown command 'extra'/],
+      [['gensecret', 'extra'], 2, /gensecret: unexpected argument 'extra'/],
       [
         ['monitor_timeout', 'soon'],
         2,

@@ -13,6 +13,7 @@
  * @module
  */
 import type { Command, Option } from 'commander';
+import { UsageError } from './errors.js';
 
 /** The command line cut up. */
 export interface Chain {
@@ -99,4 +100,78 @@ export function cutChain(argv: readonly string[], program: Command): Chain {
     }
   }
   return { globals, segments };
+}
+
+/** The usage line of `cmd`: its name and arguments, as `--help` shows them. */
+function usageOf(cmd: Command): string {
+  const args = cmd.registeredArguments.map((a) => {
+    const name = a.name() + (a.variadic ? '...' : '');
+    return a.required ? `<${name}>` : `[${name}]`;
+  });
+  return [cmd.name(), ...args].join(' ');
+}
+
+/**
+ * Checks a cut command line before anything runs: every segment names a
+ * sub-command, `help NAME` names one, and no sub-command of fixed arity is
+ * followed by a word that is not a sub-command (an extra argument).
+ * Missing arguments and bad options are left to commander, which reports
+ * them when the segment is parsed (also before it runs).
+ * @throws UsageError naming the problem.
+ */
+export function checkChain(segments: readonly string[][], program: Command): void {
+  let previous: Command | undefined;
+  for (const segment of segments) {
+    const [name, ...rest] = segment;
+    if (name === undefined || name === '--' || name.startsWith('-')) continue;
+    if (name === 'help') {
+      // commander's own help command: one optional command name
+      const words = rest.filter((t) => !t.startsWith('-'));
+      const topic = words[0];
+      if (topic !== undefined && findCommand(program, topic) === undefined)
+        throw new UsageError(`help: unknown command '${topic}'${didYouMean(topic, program)} (aemp --help lists them)`);
+      if (words.length > 1) throw new UsageError('help: takes one command name (usage: aemp help [command])');
+      previous = undefined;
+      continue;
+    }
+    const cmd = findCommand(program, name);
+    if (cmd === undefined) {
+      if (previous !== undefined && maxPositionals(previous) !== Infinity) {
+        throw new UsageError(
+          `${previous.name()}: unexpected argument '${name}' (usage: aemp ${usageOf(previous)})`,
+        );
+      }
+      throw new UsageError(`unknown command '${name}'${didYouMean(name, program)} (aemp --help lists them)`);
+    }
+    previous = cmd;
+  }
+}
+
+/** Edit distance of two short words (insertions, deletions, substitutions, swaps of neighbours). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** `. Did you mean X?` for the closest command names (as commander suggests), or `''`. */
+function didYouMean(word: string, program: Command): string {
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  let best = Infinity;
+  let found: string[] = [];
+  for (const n of names) {
+    const dist = distance(word, n);
+    if (dist > Math.max(1, Math.floor(n.length * 0.4))) continue;
+    if (dist < best) [best, found] = [dist, [n]];
+    else if (dist === best) found.push(n);
+  }
+  return found.length ? `. Did you mean ${found.join(' or ')}?` : '';
 }

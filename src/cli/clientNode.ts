@@ -106,6 +106,16 @@ export function checkedConfig(options: NodeOptions, how: string): ResolvedConfig
   return config;
 }
 
+/**
+ * On a terminal, says on stderr what the command waits for once it has
+ * waited a second; returns the function that stops it.
+ */
+function waitingNote(ctx: CliContext, seeds: readonly string[]): () => void {
+  if (!(ctx.stderr as { isTTY?: boolean }).isTTY) return () => {};
+  const t = setTimeout(() => ctx.note(`aemp: waiting for a seed to answer (${seeds.join(', ')}) …`), 1000);
+  return () => clearTimeout(t);
+}
+
 /** A network command's node, and what it learned while connecting. */
 export interface ClientNode {
   readonly node: AempNode;
@@ -138,20 +148,36 @@ export async function openClientNode(
   const node = await createNode({ ...options, stderrLog: ctx.globals.verbose ? 'debug' : false });
   let problem: string | undefined;
   node.log$.subscribe((r: LogRecord) => {
-    // warnings, and the debug records of failed connects ("transport: connect to … failed: …")
-    if (r.severity <= 5 || (r.context === 'transport' && / failed: /.test(r.message))) problem = r.message;
+    if (r.severity <= 5) problem = r.message; // warnings and worse, for error messages
   });
   const client: ClientNode = { node, lastProblem: () => problem, close: () => node.close() };
   const network = node.network;
   if (config.seeds.length && network) {
     const up = () => network.seedIds.size;
     if (up() === 0) {
-      const reached = await firstValueFrom(
-        race(network.seedUp$.pipe(map(() => true)), timer(waitSeconds * 1000).pipe(map(() => false))),
-        { defaultValue: false },
-      );
-      if (!reached) {
+      const failures = new Map<string, string>();
+      const tell = waitingNote(ctx, config.seeds);
+      const outcome = await firstValueFrom(
+        race(
+          network.seedUp$.pipe(map(() => 'up' as const)),
+          // every seed failed once (refused, unreachable within the connect interval, auth …): fail now
+          network.seedFailed$.pipe(
+            filter((f) => {
+              failures.set(f.address, f.reason);
+              return config.seeds.every((s) => failures.has(s));
+            }),
+            map(() => 'failed' as const),
+          ),
+          timer(waitSeconds * 1000).pipe(map(() => 'timeout' as const)),
+        ),
+        { defaultValue: 'timeout' as const },
+      ).finally(tell);
+      if (outcome !== 'up') {
         await node.close();
+        if (outcome === 'failed') {
+          const why = config.seeds.map((s) => `  ${s}: ${failures.get(s) ?? 'no answer'}`).join('\n');
+          throw new CliError(`${how}: cannot reach any seed:\n${why}`);
+        }
         throw new CliError(
           `${how}: could not reach any seed (${config.seeds.join(', ')}) within ${waitSeconds} s` +
             (problem ? `: ${problem}` : ''),

@@ -166,7 +166,9 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
         '--timeout <seconds>',
         'give up (exit 1) if it is still alive after this long (default: wait forever)',
       )
-      .description('monitor a port: wait until it dies, print the kill reason (JSON; [] = a normal end)'),
+      .description(
+        'monitor a port: wait until it dies, print the kill reason (JSON; [] = a normal end, exit 0; else exit 1)',
+      ),
   )
     .helpGroup(NET)
     .action(async (port: string, opts: { timeout?: string; wait: string }) => {
@@ -192,6 +194,8 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
             };
           }).finally(() => cancel());
           ctx.json(reason);
+          // printed as Perl's aemp prints it; an abnormal end (no_such_port, transport_error …) is a failure
+          if (reason.length > 0) throw new CliError('', 1);
         },
         secondsArg(opts.wait, '--wait'),
       );

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { splitList } from './args.js';
-import { registerConfigCommands } from './configCommands.js';
+import { checkSeed, registerConfigCommands } from './configCommands.js';
+import { UsageError } from './errors.js';
 import type { CliContext } from './context.js';
 import { registerLogsCommand } from './logsCommand.js';
 import { registerNetworkCommands } from './networkCommands.js';
@@ -37,7 +38,12 @@ Sub-commands are processed left to right, like Perl's aemp:
 
 Arguments starting with [ { or " are JSON. The rc file is --rc FILE, else
 $PERL_ANYEVENT_MP_RC, else ~/.perl-anyevent-mp (shared with Perl's AnyEvent::MP).
-Exit status: 0 ok, 1 failure, 2 bad command line.`;
+Exit status (scripts may rely on it):
+  0  success
+  1  what was asked for failed: no seed reachable, cal timed out or its target
+     died, mon saw an abnormal end (its reason is printed) or no_such_port,
+     snd not confirmed, ping got no reply
+  2  usage: unknown command, wrong or missing arguments, bad option value`;
 
 /** Builds the program; `ctx.globals` is filled from its options before any action runs. */
 export function buildProgram(ctx: CliContext): Command {
@@ -62,7 +68,13 @@ export function buildProgram(ctx: CliContext): Command {
         'a seed for a network command instead of the configured ones (a,b; repeatable)',
       ).argParser((value: string, previous: string[] | undefined) => [
         ...(previous ?? []),
-        ...splitList(value),
+        ...splitList(value).map((seed) => {
+          try {
+            return checkSeed(seed);
+          } catch (e) {
+            throw new UsageError(`--seed: ${(e as Error).message}`);
+          }
+        }),
       ]),
     )
     .addOption(new Option('--json', 'machine-readable output: one JSON value per line'))

@@ -8,7 +8,7 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { expandJsonArgv } from './args.js';
-import { cutChain } from './chain.js';
+import { checkChain, cutChain } from './chain.js';
 import { CliContext } from './context.js';
 import { CliError } from './errors.js';
 import { buildProgram } from './program.js';
@@ -17,7 +17,10 @@ import { buildProgram } from './program.js';
 export async function runCli(argv: readonly string[], ctx: CliContext = new CliContext()): Promise<number> {
   const args = expandJsonArgv(argv);
   try {
-    const { globals, segments } = cutChain(args, buildProgram(ctx));
+    const program = buildProgram(ctx);
+    const { globals, segments } = cutChain(args, program);
+    // the whole line is checked before the first sub-command runs
+    checkChain(segments, program);
     if (segments.length === 0) segments.push([]);
     for (const segment of segments) {
       await buildProgram(ctx).parseAsync([...globals, ...segment], { from: 'user' });
@@ -36,7 +39,7 @@ function report(e: unknown, ctx: CliContext): number {
     return e.exitCode === 0 ? 0 : 2;
   }
   if (e instanceof CliError) {
-    ctx.note(`aemp: ${e.message}`);
+    if (e.message !== '') ctx.note(`aemp: ${e.message}`); // '' = the command printed its outcome already
     return e.exitCode;
   }
   if (e instanceof ConfigError) {

@@ -5,7 +5,7 @@
  * process-unique id strings, and the profile editor the `aemp` command uses.
  * @module
  */
-export type { NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
+export type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
 export { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 export { ConfigError } from './errors.js';
 export { KEY_PAIRS, toCamelKey, toSnakeKey, camelizeKeys, snakifyKeys, isKnownKey } from './keys.js';

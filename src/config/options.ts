@@ -157,4 +157,19 @@ export interface ResolvedConfig {
   readonly rcPath: string | undefined;
   /** Keys nobody here knows, passed through as given (camelCase where known). */
   readonly extra: Readonly<Record<string, unknown>>;
+  /**
+   * Settings given in the `createNode` options that the rc file replaced
+   * with a different value (AnyEvent::MP's precedence: the file wins unless
+   * `force: true`), each with the layer that won. `createNode` logs them at
+   * `info`.
+   */
+  readonly overridden: readonly ConfigOverride[];
+}
+
+/** One option the rc file replaced (see {@link ResolvedConfig.overridden}). */
+export interface ConfigOverride {
+  /** The setting (camelCase). */
+  readonly key: string;
+  /** Where the winning value came from, e.g. `rc file ~/.perl-anyevent-mp, profile "seed"`. */
+  readonly by: string;
 }

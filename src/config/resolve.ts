@@ -8,9 +8,10 @@ import { hostname as osHostname } from 'node:os';
 import { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { makeRuniq } from './ids.js';
-import { camelizeKeys, isKnownKey, setOwn, snakifyKeys } from './keys.js';
+import { camelizeKeys, getOwn, isKnownKey, setOwn, snakifyKeys } from './keys.js';
 import { expandNodeId, nodeIdProblem } from './node-id.js';
-import type { NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
+import { jsonEqual } from './json-equal.js';
+import type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
 import { fileLayers, withoutControlKeys, type Layer } from './profiles.js';
 import { readRcFile, type RcData } from './rc-file.js';
 import { rcPath as defaultRcPath, type Env } from './rc-path.js';
@@ -27,6 +28,9 @@ export interface ResolveContext {
   /** Use this parsed rc file content instead of reading the file. */
   readonly rcData?: RcData;
 }
+
+/** The name of the layer of `createNode`'s own options. */
+const OPTIONS_LAYER = 'createNode options';
 
 /** The steering options, read before anything else. */
 interface Steering {
@@ -87,7 +91,7 @@ function stack(
 ): Layer[] {
   const norm = (l: Layer): Layer =>
     normalize ? { where: l.where, values: normalizeLayer(l.values, l.where) } : l;
-  const opts: Layer = { where: 'createNode options', values: withoutControlKeys(s.options) };
+  const opts: Layer = { where: OPTIONS_LAYER, values: withoutControlKeys(s.options) };
   const file = data === undefined ? [] : fileLayers(data, s.profile, s.rcPath).map(norm);
   const base: Layer = { where: 'built-in defaults', values: defaults };
   return s.force ? [base, ...file, opts] : [base, opts, ...file];
@@ -121,7 +125,8 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
   const profile = s.profile ?? s.hostname;
   const steering = { ...s, profile };
   const defaults = { ...DEFAULTS, nodeid: defaultNodeIdTemplate(profile) };
-  const merged = mergeLayers(stack(steering, defaults, loadData(s, ctx), true));
+  const layers = stack(steering, defaults, loadData(s, ctx), true);
+  const merged = mergeLayers(layers);
 
   const runiq = ctx.runiq ?? makeRuniq();
   const template = merged.nodeid as string;
@@ -173,7 +178,33 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
     addresses: merged.addresses as Readonly<Record<string, readonly string[]>>,
     rcPath: s.norc ? undefined : s.rcPath,
     extra: Object.freeze(extra),
+    overridden: Object.freeze(s.force ? [] : overriddenOptions(layers)),
   });
+}
+
+/**
+ * The options (the `createNode options` layer) that a later layer of the
+ * stack replaced with a different value, each with the last layer that did.
+ */
+function overriddenOptions(layers: readonly Layer[]): ConfigOverride[] {
+  const at = layers.findIndex((l) => l.where === OPTIONS_LAYER);
+  if (at < 0) return [];
+  const given = camelizeKeys(layers[at]!.values, OPTIONS_LAYER);
+  const out: ConfigOverride[] = [];
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined || value === null) continue;
+    let by: string | undefined;
+    let winner: unknown = value;
+    for (const later of layers.slice(at + 1)) {
+      const v = getOwn(camelizeKeys(later.values, later.where), key);
+      if (v !== undefined && v !== null) {
+        by = later.where;
+        winner = v;
+      }
+    }
+    if (by !== undefined && !jsonEqual(winner, value)) out.push({ key, by });
+  }
+  return out;
 }
 
 /**

@@ -44,6 +44,14 @@ export interface NetworkOptions {
   monitorTimeout: number;
 }
 
+/** One failed attempt to reach a seed. */
+export interface SeedFailure {
+  /** The seed's `host:port`. */
+  readonly address: string;
+  /** Why, as the connection reported it (e.g. `connect to 127.0.0.1:4040 failed: Connection refused`). */
+  readonly reason: string;
+}
+
 /** Looks up the addresses of a node (the database installs one). `null` = none known. */
 export type AddressLookup = (node: string) => Promise<readonly string[] | null>;
 
@@ -68,6 +76,7 @@ export class Network implements RemoteRouter, RemoteHost {
   /** Seeds whose node id we learned (from their greeting), address → node id. */
   readonly seedIds = new Map<string, string>();
   readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
+  readonly #seedFailures = new Subject<SeedFailure>();
   /** The node the previous `snd` went to, and its id (RemoteNodes are never dropped: this never goes stale). */
   #lastId = '';
   #last: RemoteNode | undefined;
@@ -101,6 +110,11 @@ export class Network implements RemoteRouter, RemoteHost {
   /** Seed connections as they come up (the database's master selection listens). */
   get seedUp$(): Observable<{ address: string; node: string; link: Link }> {
     return this.#seedEvents.asObservable();
+  }
+
+  /** Failed attempts to reach a seed (it is tried again after a back-off), as they happen. */
+  get seedFailed$(): Observable<SeedFailure> {
+    return this.#seedFailures.asObservable();
   }
 
   /** The `host:port` addresses this node listens on. */
@@ -218,6 +232,7 @@ export class Network implements RemoteRouter, RemoteHost {
     await Promise.all(this.#listeners.map((l) => l.close()));
     this.#events.complete();
     this.#seedEvents.complete();
+    this.#seedFailures.complete();
   }
 
   // ---- RemoteHost ----------------------------------------------------------
@@ -395,6 +410,7 @@ export class Network implements RemoteRouter, RemoteHost {
             return;
           }
           this.#log('debug', 'kernel', `seed ${address}: ${text}`);
+          this.#seedFailures.next({ address, reason: text });
           this.#keepSeed(address, Math.min(base ? base * 2 : 0.6, this.options.monitorTimeout));
         },
       );
