@@ -6,9 +6,11 @@
  * the process (the setup file turns an unhandled rejection into a failure).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { firstValueFrom } from 'rxjs';
 import { connect, type Connection } from '../../src/streams/index.js';
-import type { AempNode } from '../../src/index.js';
-import { makeNode, SECRET } from '../helpers/nodes.js';
+import { PortKilled, type AempNode } from '../../src/index.js';
+import { makeNode, rejection, SECRET } from '../helpers/nodes.js';
 import { until } from '../helpers/net.js';
 
 const PROTO_NAMES = ['constructor', '__proto__', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
@@ -47,4 +49,146 @@ describe('prototype names from a peer', () => {
       await until('an answer to time', () => p.frames.some((f) => f[0] === 't'));
     });
   }
+});
+
+/** Names a table keyed by a plain object would confuse, and arbitrary ones. */
+const names = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...PROTO_NAMES) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.constantFrom(...PROTO_NAMES).map((n) => `${n}::init`) },
+);
+const isProto = (name: string): boolean => PROTO_NAMES.includes(name);
+
+/** Calls `f`; a `TypeError` (a name the API refuses) is fine, nothing else is thrown. */
+function tolerant(f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+  }
+}
+
+describe('prototype names, locally (property)', () => {
+  it('registry, spawn, ports, tags, node-port requests and the database treat them as ordinary names', async () => {
+    const g = await makeNode('proto-local', { global: true, connectInterval: 0.5 });
+    try {
+      await fc.assert(
+        fc.asyncProperty(names, async (name) => {
+          // nothing registered under the name: the registry does not find Object.prototype members
+          if (isProto(name)) expect(g.registered(name)).toBeUndefined();
+          // spawn of an unregistered name dies, reporting it
+          const unreg = g.spawn(g.id, name);
+          const why = await rejection(firstValueFrom(g.mon(unreg)));
+          expect(why).toBeInstanceOf(PortKilled);
+          // registered, it runs
+          const ran: unknown[] = [];
+          g.register(name, (_self, arg) => void ran.push(arg));
+          const p = g.spawn(g.id, name, 42);
+          await until('the init function ran', () => ran.length === 1);
+          g.kil(p);
+          g.register(name, undefined);
+          expect(g.registered(name)).toBeUndefined();
+          // a tag handler of that name gets its messages; other prototype names go to the catch-all
+          const got: unknown[] = [];
+          const rest: unknown[] = [];
+          const port = g.port((m) => void rest.push(m[0])).rcv(name, (args) => void got.push(args[0]));
+          g.snd(port.id, name, 1);
+          for (const other of PROTO_NAMES) if (other !== name) g.snd(port.id, other, 2);
+          g.snd(port.id, name, 3);
+          await until('both tagged messages', () => got.length === 2 && rest.length >= PROTO_NAMES.length - 1);
+          expect(got).toEqual([1, 3]);
+          expect(rest).toEqual(PROTO_NAMES.filter((o) => o !== name));
+          port.kill();
+          // sends, kills, monitors and node-port requests naming it locally
+          tolerant(() => g.snd(`${name}#x`, 1));
+          tolerant(() => g.snd(`${g.id}#${name}`, 1));
+          tolerant(() => g.kil(`${g.id}#${name}`));
+          tolerant(() => g.snd(`${g.id}#`, name, 1));
+          tolerant(() => g.snd(`${g.id}#`, 'kil1', name));
+          tolerant(() => g.snd(`${g.id}#`, 'snd', `${name}#x`, 1));
+          if (isProto(name)) {
+            // a node of that name has no address from Object.prototype: its ports are unreachable, not a crash
+            const r = await rejection(firstValueFrom(g.mon(`${name}#x`)));
+            expect(r).toBeInstanceOf(PortKilled);
+            expect((r as PortKilled).reason[0]).toBe('transport_error');
+          }
+          // the database: a key of that name (in a family of that name, when it is a valid family name) is an own entry
+          const family = /^[A-Za-z][A-Za-z0-9_:]*$/.test(name) ? name : 'protoFamily';
+          const deltas: unknown[] = [];
+          const watch = g.db.mon(family).subscribe((d) => deltas.push(d));
+          const guard = g.db.set(family, name, 7);
+          const fam = await firstValueFrom(g.db.family(family));
+          expect(Object.hasOwn(fam, name)).toBe(true);
+          expect(fam[name]).toBe(7);
+          expect(await firstValueFrom(g.db.keys(family))).toEqual([name]);
+          guard.unsubscribe();
+          const empty = await firstValueFrom(g.db.family(family));
+          expect(Object.keys(empty)).toEqual([]);
+          await until('the monitor saw the add and the delete', () => deltas.length >= 3);
+          watch.unsubscribe();
+          const [first, added, deleted] = deltas as { added: object; deleted: object }[];
+          expect(Object.keys(first!.added)).toEqual([]);
+          expect(Object.hasOwn(added!.added, name)).toBe(true);
+          expect(Object.hasOwn(deleted!.deleted, name)).toBe(true);
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      await g.close();
+    }
+  });
+});
+
+describe('prototype names in frames from a peer (property)', () => {
+  it('every node-port request, port name, family and key of such a name is answered or dropped, never a crash', async () => {
+    const p = await peer('proto-peer', 'json');
+    let q = 0;
+    /** Sends `frames`, then waits (bounded) until a `time` request sent after them is answered. */
+    const sendAll = async (frames: unknown[][]) => {
+      for (const f of frames) p.c.write(f);
+      const tag = `sync${++q}`;
+      p.c.write(['', 'time', `proto-peer#${tag}`]);
+      await until(`answer ${tag}`, () => p.frames.some((f) => f[0] === tag));
+    };
+    node.db.becomeGlobal();
+    await fc.assert(
+      fc.asyncProperty(names, async (name) => {
+        const id = `q${++q}`;
+        await sendAll([
+          ['', 'snd', `${name}#x`, 1],
+          ['', 'snd', `${node.id}#${name}`, 1],
+          ['', 'snd', name, 1],
+          ['', name, 1],
+          [name, 1],
+          ['', 'kil1', name],
+          ['', 'kil0', name, 'x'],
+          ['', 'mon1', name],
+          ['', 'mon0', name],
+          ['', 'can', name, `proto-peer#can-${id}`],
+          ['', 'AnyEvent::MP::_spawn', name, name],
+          ['', 'AnyEvent::MP::_spawn', `${id}a`, name, 1],
+          ['', 'g_slave', { [name]: { [name]: 7 } }],
+          ['', 'g_upd', name, { [name]: 8, constructor: 9 }, [name]],
+          ['', 'g_set', { "'g": { [name]: null }, "'l": { [name]: ['127.0.0.1:1'] } }],
+          ['', 'g_find', name],
+          ['', 'g_mon1', name],
+          ['', 'g_mon0', name],
+          ['', 'g_db_family', name, `fam-${id}`],
+          ['', 'g_db_keys', name, `keys-${id}`],
+          ['', 'AnyEvent::MP::LogCatcher::connect', 0, `proto-peer#${name}`, name],
+        ]);
+        const can = p.frames.find((f) => f[0] === `can-${id}`);
+        expect(can).toBeDefined();
+        if (isProto(name)) expect(can![1]).toBe('');
+        const fam = p.frames.find((f) => f[1] === 'g_reply' && f[2] === `fam-${id}`);
+        expect(fam).toBeDefined();
+        const rec = fam![3] as Record<string, unknown>;
+        // what the peer set is there as an own entry; nothing inherited is reported as present
+        for (const k of Object.keys(rec)) expect(Object.hasOwn(rec, k)).toBe(true);
+        expect(rec[name] === 8 || rec[name] === 7 || !Object.hasOwn(rec, name)).toBe(true);
+        p.frames.length = 0;
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
