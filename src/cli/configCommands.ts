@@ -36,6 +36,7 @@ const KINDS: Readonly<Record<string, Kind>> = {
   autocork: 'boolean',
   nodelay: 'boolean',
   secure: 'boolean',
+  spawn_allow: 'list',
   global: 'boolean',
   max_frame_bytes: 'number',
   max_line_bytes: 'number',

@@ -122,6 +122,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   autocork: boolean,
   nodelay: boolean,
   secure: boolean,
+  spawnAllow: stringList,
   services,
   profile: string,
   norc: boolean,
