@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { firstValueFrom } from 'rxjs';
-import { connect, type Connection } from '../../src/streams/index.js';
+import { cborFraming, connect, jsonFraming, type Connection } from '../../src/streams/index.js';
 import { PortKilled, type AempNode } from '../../src/index.js';
 import { makeNode, rejection, SECRET } from '../helpers/nodes.js';
 import { until } from '../helpers/net.js';
@@ -191,4 +191,38 @@ describe('prototype names in frames from a peer (property)', () => {
       { numRuns: 40 },
     );
   });
+});
+
+describe('prototype names as map keys on the wire (property)', () => {
+  /** Objects whose keys are prototype names, random strings and lone surrogates (the JSON encoder's repair path), built with own properties only. */
+  const keyName = fc.oneof(
+    fc.constantFrom(...PROTO_NAMES),
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom('\uD800', 'a\uDC00'),
+  );
+  const record = fc
+    .array(fc.tuple(keyName, fc.oneof(fc.integer(), fc.string({ maxLength: 4 }))), { maxLength: 6 })
+    .map((entries) => {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return o;
+    });
+  const wellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
+
+  for (const framing of [jsonFraming, cborFraming]) {
+    it(`${framing.name}: every key comes back as an own property with its value, none becomes the prototype`, () => {
+      fc.assert(
+        fc.property(record, (o) => {
+          const decoder = framing.createDecoder();
+          const frames: unknown[][] = [];
+          decoder.push(framing.encode(['', 'tag', o]), (f) => frames.push([...f]));
+          const back = frames[0]![2] as Record<string, unknown>;
+          expect(Object.getPrototypeOf(back) === Object.prototype || Object.getPrototypeOf(back) === null).toBe(true);
+          const expected = new Map(Object.keys(o).map((k) => [wellFormed(k), o[k]]));
+          expect(new Map(Object.keys(back).map((k) => [k, back[k]]))).toEqual(expected);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
 });
