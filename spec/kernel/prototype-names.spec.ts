@@ -120,14 +120,18 @@ describe('prototype names, locally (property)', () => {
           const fam = await firstValueFrom(g.db.family(family));
           expect(Object.hasOwn(fam, name)).toBe(true);
           expect(fam[name]).toBe(7);
+          // the records the database hands out have no prototype: a lookup finds only what was set
+          expect(Object.getPrototypeOf(fam)).toBeNull();
           expect(await firstValueFrom(g.db.keys(family))).toEqual([name]);
           guard.unsubscribe();
           const empty = await firstValueFrom(g.db.family(family));
           expect(Object.keys(empty)).toEqual([]);
+          for (const n of PROTO_NAMES) expect(empty[n]).toBeUndefined();
           await until('the monitor saw the add and the delete', () => deltas.length >= 3);
           watch.unsubscribe();
           const [first, added, deleted] = deltas as { added: object; deleted: object }[];
           expect(Object.keys(first!.added)).toEqual([]);
+          for (const d of [first!, added!, deleted!]) for (const r of Object.values(d)) if (typeof r === 'object') expect(Object.getPrototypeOf(r)).toBeNull();
           expect(Object.hasOwn(added!.added, name)).toBe(true);
           expect(Object.hasOwn(deleted!.deleted, name)).toBe(true);
         }),
