@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // an unhandled rejection or uncaught exception fails the test during which it happened
+    setupFiles: ['./spec/helpers/failOnUnhandled.ts'],
     reporters: ['default', './spec/helpers/summaryReporter.ts'],
   },
 });

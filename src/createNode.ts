@@ -53,7 +53,13 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
     throw new TypeError(`createNode: stderrLog must be a log level or false, got ${String(stderrLog)}`);
   const config = resolveConfig(nodeOptions, context);
   const node = new AempNode(
-    { id: config.nodeid, uniq: config.nodeidRandomized ? '' : makeUniq(), runiq: config.runiq, secure: config.secure },
+    {
+      id: config.nodeid,
+      uniq: config.nodeidRandomized ? '' : makeUniq(),
+      runiq: config.runiq,
+      secure: config.secure,
+      spawnAllow: config.spawnAllow,
+    },
     config,
   );
   if (stderrLog !== false) {

@@ -21,10 +21,10 @@ import type { ServiceSpec } from './config/index.js';
 import type { AempNode } from './node.js';
 
 /** Perl modules that mean something here too. */
-const PERL_MODULES: Readonly<Record<string, (node: AempNode) => void>> = {
-  'AnyEvent::MP::Global': (node) => node.db.becomeGlobal(),
-  'AnyEvent::MP::LogCatcher': () => {},
-};
+const PERL_MODULES: ReadonlyMap<string, (node: AempNode) => void> = new Map([
+  ['AnyEvent::MP::Global', (node: AempNode) => node.db.becomeGlobal()],
+  ['AnyEvent::MP::LogCatcher', () => {}],
+]);
 
 /** A module specifier to `import()`: relative and absolute paths are taken from the working directory. */
 function moduleUrl(spec: string): string {
@@ -42,7 +42,7 @@ export async function startServices(node: AempNode, specs: readonly ServiceSpec[
         if (typeof mod.default === 'function') await (mod.default as (n: AempNode, ...a: unknown[]) => unknown)(node, ...args);
         node.log('info', 'services', `loaded module ${name}`);
       } else if (name.endsWith('::')) {
-        const perl = PERL_MODULES[name.slice(0, -2)];
+        const perl = PERL_MODULES.get(name.slice(0, -2));
         if (perl !== undefined) perl(node);
         else node.log('warn', 'services', `service ${name} is a Perl module: not loaded (no Perl here)`);
       } else if (node.registered(name) !== undefined) {

@@ -29,3 +29,4 @@ timeout 120 npx tsx $T/edge.ts json
 timeout 200 npx tsx $T/nodeport.ts cbor
 timeout 200 npx tsx $T/nodeport.ts json
 timeout 280 npx tsx $T/cli.ts
+timeout 120 npx tsx $T/secure.ts

@@ -133,6 +133,13 @@ describe('aemp configuration commands', () => {
     });
   });
 
+  it('sets secure mode and its spawn allow-list', async () => {
+    const rc = rcIn(dir);
+    const r = await aemp(['set', 'secure', 'true', 'set', 'spawn_allow', 'My::Worker::init,My::Other::init'], rc);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(read(rc)).toEqual({ version: 1, secure: true, spawn_allow: ['My::Worker::init', 'My::Other::init'] });
+  });
+
   it('gensecret makes 64 alphanumeric characters, fresh each time', async () => {
     const rc = rcIn(dir);
     expect((await aemp(['gensecret', 'profile', 'p', 'gensecret'], rc)).code).toBe(0);

@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { formatRcJson, ID_ALPHABET, isKnownKey, toSnakeKey, type ListKey } from '../config/index.js';
+import { formatRcJson, ID_ALPHABET, isKnownKey, setOwn, toSnakeKey, type ListKey } from '../config/index.js';
 import { decodeArg, listArg, clip } from './args.js';
 import { generateCertPem, readCertFile } from './certificate.js';
 import type { CliContext } from './context.js';
@@ -36,6 +36,7 @@ const KINDS: Readonly<Record<string, Kind>> = {
   autocork: 'boolean',
   nodelay: 'boolean',
   secure: 'boolean',
+  spawn_allow: 'list',
   global: 'boolean',
   max_frame_bytes: 'number',
   max_line_bytes: 'number',
@@ -61,7 +62,7 @@ const FALSE = new Set(['false', 'no', 'off']);
 
 /** The stored value of `arg` for `key` (snake_case). */
 export function valueFor(key: string, arg: string): unknown {
-  const kind = KINDS[key] ?? 'json';
+  const kind = Object.hasOwn(KINDS, key) ? KINDS[key]! : 'json';
   switch (kind) {
     case 'list':
     case 'services':
@@ -321,7 +322,7 @@ export function registerConfigCommands(program: Command, ctx: CliContext): void 
         const options: Record<string, unknown> = {};
         for (let i = 0; i < settings.length; i += 2) {
           const key = settings[i] as string;
-          options[key] = valueFor(toSnakeKey(key), settings[i + 1] as string);
+          setOwn(options, key, valueFor(toSnakeKey(key), settings[i + 1] as string));
         }
         const profile = name ?? ctx.target ?? hostname();
         let merged: Record<string, unknown> = {};

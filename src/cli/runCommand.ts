@@ -6,7 +6,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { toCamelKey, toSnakeKey, type NodeOptions } from '../config/index.js';
+import { setOwn, toCamelKey, toSnakeKey, type NodeOptions } from '../config/index.js';
 import { LOG_LEVELS, type LogLevel } from '../kernel/log.js';
 
 import { checkedConfig } from './clientNode.js';
@@ -22,7 +22,7 @@ export function runOptions(ctx: CliContext, settings: readonly string[]): NodeOp
   for (let i = 0; i < settings.length; i += 2) {
     const key = settings[i] as string;
     const value = settings[i + 1] as string;
-    options[toCamelKey(key)] = key === 'profile' ? value : valueFor(toSnakeKey(key), value);
+    setOwn(options, toCamelKey(key), key === 'profile' ? value : valueFor(toSnakeKey(key), value));
   }
   if (options.profile === undefined && ctx.globals.profile !== undefined)
     options.profile = ctx.globals.profile;

@@ -20,7 +20,7 @@ export const DEFAULTS = Object.freeze({
   maxFrameBytes: 16 * 1024 * 1024,
   maxLineBytes: 4096,
   global: false,
-  addresses: Object.freeze({} as Record<string, readonly string[]>),
+  addresses: Object.freeze(Object.create(null) as Record<string, readonly string[]>),
 });
 
 /** The default node id template for a profile: `"<profile>/"`. */

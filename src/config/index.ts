@@ -8,7 +8,7 @@
 export type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
 export { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 export { ConfigError } from './errors.js';
-export { KEY_PAIRS, toCamelKey, toSnakeKey, camelizeKeys, snakifyKeys, isKnownKey } from './keys.js';
+export { KEY_PAIRS, toCamelKey, toSnakeKey, camelizeKeys, snakifyKeys, isKnownKey, setOwn } from './keys.js';
 export type { CamelKey, SnakeKey } from './keys.js';
 export { normalizeLayer, checkValue } from './validate.js';
 export { parseRelaxedJson, RelaxedJsonError } from './relaxed-json.js';

@@ -23,6 +23,7 @@ export const KEY_PAIRS = [
   ['autocork', 'autocork'],
   ['nodelay', 'nodelay'],
   ['secure', 'secure'],
+  ['spawnAllow', 'spawn_allow'],
   ['services', 'services'],
   ['eval', 'eval'],
   ['parent', 'parent'],

@@ -76,8 +76,23 @@ export interface NodeOptions {
   autocork?: boolean;
   /** Set TCP_NODELAY. Default true. */
   nodelay?: boolean;
-  /** Refuse node-port `eval` and every function-name request from peers. Default false. */
+  /**
+   * AnyEvent::MP's secure mode: refuse node-port `eval` and every node-port
+   * request that names a function — so every remote `spawn` (and the
+   * LogCatcher service) — logging `remote execution not allowed`, as a
+   * secure Perl node does. Default false. To let peers spawn some
+   * registered functions all the same, list them in {@link spawnAllow}.
+   */
   secure?: boolean;
+  /**
+   * Our extra: the registered functions other nodes may `spawn` here (an
+   * allow-list, also in `secure` mode). Not given (the default): a secure
+   * node refuses every remote spawn, any other node runs every registered
+   * function a peer names. Given: peers may spawn exactly these (when
+   * registered), secure or not; `[]` refuses every remote spawn. Local
+   * `spawn` and `services` are never restricted.
+   */
+  spawnAllow?: readonly string[];
   /** Services to start after configure. Default none. */
   services?: readonly ServiceSpec[];
 
@@ -148,6 +163,8 @@ export interface ResolvedConfig {
   readonly autocork: boolean;
   readonly nodelay: boolean;
   readonly secure: boolean;
+  /** The remote-spawn allow-list, `undefined` when not given (see {@link NodeOptions.spawnAllow}). */
+  readonly spawnAllow: readonly string[] | undefined;
   readonly services: readonly ServiceSpec[];
   readonly maxFrameBytes: number;
   readonly maxLineBytes: number;

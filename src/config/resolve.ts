@@ -171,6 +171,7 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
     autocork: merged.autocork as boolean,
     nodelay: merged.nodelay as boolean,
     secure: merged.secure as boolean,
+    spawnAllow: merged.spawnAllow as readonly string[] | undefined,
     services: merged.services as readonly ServiceSpec[],
     maxFrameBytes: merged.maxFrameBytes as number,
     maxLineBytes: merged.maxLineBytes as number,

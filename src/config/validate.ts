@@ -100,7 +100,7 @@ const addresses: Check = (v, key, where) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     return fail(key, 'an object of node id → address list', v, where);
   }
-  const out: Record<string, readonly string[]> = {};
+  const out = Object.create(null) as Record<string, readonly string[]>; // node ids are user data: no inherited members
   for (const [node, list] of Object.entries(v)) {
     setOwn(out, node, stringList(list, `${key}.${node}`, where));
   }
@@ -122,6 +122,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   autocork: boolean,
   nodelay: boolean,
   secure: boolean,
+  spawnAllow: stringList,
   services,
   profile: string,
   norc: boolean,

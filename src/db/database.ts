@@ -29,6 +29,7 @@ import { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENE
 import {
   deepEqual,
   describe,
+  ownRecord,
   ownValue,
   putOwn,
   wireDb,
@@ -486,7 +487,7 @@ export class Database {
     const r = this.#requests.get(id);
     if (r === undefined) return;
     let value: unknown;
-    if (r.kind === 'family') value = wireHash(result, 'g_reply: family') ?? {};
+    if (r.kind === 'family') value = ownRecord(wireHash(result, 'g_reply: family') ?? {});
     else if (r.kind === 'keys') value = wireKeys(result, 'g_reply: keys') ?? [];
     else if (result === null || result === undefined) value = [];
     else if (Array.isArray(result)) value = result;

@@ -4,7 +4,7 @@
  * copy of the family, and how two of them compose into one.
  * @module
  */
-import { deepEqual, putOwn, recordOf, type FamilyRecord } from './value.js';
+import { deepEqual, emptyRecord, ownRecord, putOwn, recordOf, type FamilyRecord } from './value.js';
 
 /**
  * One change of a family, as `db.mon(family)` emits it.
@@ -52,7 +52,7 @@ interface MutableDelta<V = unknown> {
 
 /** A delta with nothing in it (what an empty family's first event looks like). */
 export function emptyDelta<V = unknown>(family: string): FamilyDelta<V> {
-  return { family, added: {}, changed: {}, deleted: {} };
+  return { family, added: emptyRecord(), changed: emptyRecord(), deleted: emptyRecord() };
 }
 
 /** True when nothing was added, changed or deleted. */
@@ -62,7 +62,7 @@ export function isEmptyDelta(d: FamilyDelta): boolean {
 
 /** The delta that brings an empty family to `contents`: everything added. */
 export function initialDelta<V>(family: string, contents: ReadonlyMap<string, V>): FamilyDelta<V> {
-  return { family, added: recordOf(contents), changed: {}, deleted: {} };
+  return { family, added: recordOf(contents), changed: emptyRecord(), deleted: emptyRecord() };
 }
 
 /** Applies a delta to a family held as a Map (in place). */
@@ -84,9 +84,9 @@ export function applyDelta<V>(map: Map<string, V>, d: FamilyDelta<V>): void {
 export function composeDeltas<V>(a: FamilyDelta<V>, b: FamilyDelta<V>): FamilyDelta<V> {
   const out: MutableDelta<V> = {
     family: a.family,
-    added: { ...a.added },
-    changed: { ...a.changed },
-    deleted: { ...a.deleted },
+    added: ownRecord(a.added),
+    changed: ownRecord(a.changed),
+    deleted: ownRecord(a.deleted),
   };
   composeInto(out, b);
   return out;
@@ -170,11 +170,11 @@ export class WatchState<V = unknown> {
     const old = this.#cache;
     this.#cache = next;
     if (old === undefined) {
-      const added: Record<string, V> = contents ?? {};
+      const added: Record<string, V> = contents === null ? emptyRecord() : ownRecord(contents);
       for (const k of keys) next.set(k, added[k] as V);
-      return { family: this.family, added, changed: {}, deleted: {} };
+      return { family: this.family, added, changed: emptyRecord(), deleted: emptyRecord() };
     }
-    const d: MutableDelta<V> = { family: this.family, added: {}, changed: {}, deleted: {} };
+    const d: MutableDelta<V> = { family: this.family, added: emptyRecord(), changed: emptyRecord(), deleted: emptyRecord() };
     let any = false;
     for (const k of keys) {
       const v = (contents as FamilyRecord<V>)[k] as V;
@@ -205,7 +205,8 @@ export class WatchState<V = unknown> {
     const cache = this.#cache;
     if (cache === undefined) return null;
     let d: MutableDelta<V> | undefined;
-    const delta = (): MutableDelta<V> => (d ??= { family: this.family, added: {}, changed: {}, deleted: {} });
+    const delta = (): MutableDelta<V> =>
+      (d ??= { family: this.family, added: emptyRecord(), changed: emptyRecord(), deleted: emptyRecord() });
     if (set !== null) {
       for (const k of Object.keys(set)) {
         const v = set[k] as V;

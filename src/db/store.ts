@@ -16,7 +16,7 @@
  * a {@link Changes}. Pure data structure: no I/O.
  * @module
  */
-import { deepEqual, putOwn, type DbRecord, type FamilyRecord } from './value.js';
+import { deepEqual, emptyRecord, putOwn, type DbRecord, type FamilyRecord } from './value.js';
 
 /** One owner's value of one key; the list runs from the most recent writer to the oldest. */
 interface Cell {
@@ -114,7 +114,7 @@ export class MergedStore {
   family(family: string): FamilyRecord | null {
     const fam = this.#view.get(family);
     if (fam === undefined) return null;
-    const out: FamilyRecord = {};
+    const out: FamilyRecord = emptyRecord();
     for (const [k, cell] of fam) putOwn(out, k, cell.value);
     return out;
   }

@@ -18,10 +18,26 @@ export function putOwn<V>(record: Record<string, V>, key: string, value: V): voi
   else record[key] = value;
 }
 
-/** A record from a Map (own properties only). */
+/**
+ * An empty record for keys from peers or users, as the database hands them
+ * out (`family`, the deltas of `mon`): no prototype, so a key such as
+ * `constructor` is there only when it was set.
+ */
+export function emptyRecord<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
+/** A record from a Map (own properties only, no prototype). */
 export function recordOf<V>(map: ReadonlyMap<string, V> | undefined): Record<string, V> {
-  const out: Record<string, V> = {};
+  const out = emptyRecord<V>();
   if (map !== undefined) for (const [k, v] of map) putOwn(out, k, v);
+  return out;
+}
+
+/** A copy of a record from the wire without a prototype (its own enumerable keys only). */
+export function ownRecord<V>(record: Readonly<Record<string, V>>): Record<string, V> {
+  const out = emptyRecord<V>();
+  for (const k of Object.keys(record)) putOwn(out, k, record[k] as V);
   return out;
 }
 

@@ -293,8 +293,9 @@ export class Network implements RemoteRouter, RemoteHost {
   }
 
   async #addressesOf(id: string): Promise<readonly string[] | null> {
-    const fixed = this.options.addresses[id];
-    if (fixed?.length) return fixed;
+    // own entries only: a node named `constructor` has no address from Object.prototype
+    const fixed = Object.hasOwn(this.options.addresses, id) ? this.options.addresses[id] : undefined;
+    if (Array.isArray(fixed) && fixed.length) return fixed;
     for (const [addr, node] of this.seedIds) if (node === id) return [addr];
     if (this.lookup) return this.lookup(id);
     return null;

@@ -32,8 +32,10 @@ export interface KernelIdentity {
   uniq: string;
   /** Prefix of names made by `spawn`: RUNIQ. */
   runiq: string;
-  /** Whether `eval`-like remote execution is refused (always, here) — and unregistered spawns. */
+  /** AnyEvent::MP's secure mode: node-port requests naming a function (`_spawn`) are refused; `eval` always is. */
   secure?: boolean;
+  /** The registered functions a node-port `_spawn` may run (also when secure); not given = all, or none when secure. */
+  spawnAllow?: readonly string[] | undefined;
 }
 
 /**
@@ -56,6 +58,10 @@ export class Kernel implements PortHost {
   readonly #registry = new Map<string, InitFn>();
   /** Node-port services by tag (`mon1`, `g_slave` …), added by the remote kernel and the database. @internal */
   readonly services = new Map<string, NodeService>();
+  /** Secure mode (see {@link KernelIdentity.secure}). */
+  readonly secure: boolean;
+  /** The remote-spawn allow-list, if one was given (see {@link KernelIdentity.spawnAllow}). */
+  readonly spawnAllow: ReadonlySet<string> | undefined;
   readonly #queue: RunQueue<Port, Message>;
   #router: RemoteRouter;
   #closed = false;
@@ -70,6 +76,8 @@ export class Kernel implements PortHost {
     this.nodePortId = identity.id + '#';
     this.#uniq = identity.uniq;
     this.#runiq = identity.runiq;
+    this.secure = identity.secure === true;
+    this.spawnAllow = identity.spawnAllow === undefined ? undefined : new Set(identity.spawnAllow);
     this.#logger = new Logger(() => this.id);
     this.#queue = new RunQueue<Port, Message>(this.#deliver);
     this.#router = unreachableRouter(defer);

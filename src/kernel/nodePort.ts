@@ -9,12 +9,14 @@
 import type { Kernel } from './node.js';
 import type { Message } from './message.js';
 import { dieText } from './message.js';
+import { remoteSpawnRefusal, servesRemoteSpawn } from './spawnPolicy.js';
 
 /** A node-port service: gets the sender node id and the arguments after the tag. */
 export type NodeService = (from: string, args: readonly unknown[]) => void;
 
-/** Tags the node port always knows. */
-const BUILTIN = new Set(['', 'devnull', 'snd', 'time', 'can', 'eval', 'kil1', 'AnyEvent::MP::_spawn']);
+/** Tags the node port always knows (Perl's %NODE_REQ; `_spawn` unless the spawn policy refuses every one). */
+const BUILTIN = new Set(['', 'devnull', 'snd', 'time', 'can', 'eval', 'kil1']);
+const SPAWN = 'AnyEvent::MP::_spawn';
 
 /** Sends `[...reply.slice(1), ...results]` to `reply[0]` when a reply port is given. */
 function reply(kernel: Kernel, replyTo: readonly unknown[], ...results: unknown[]): void {
@@ -47,7 +49,9 @@ export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): v
       case 'can': {
         const [what, ...replyTo] = args;
         // what a peer may send as a node-port tag (registered spawnables are reached through _spawn only)
-        const known = typeof what === 'string' && (BUILTIN.has(what) || kernel.services.has(what));
+        const known =
+          typeof what === 'string' &&
+          (BUILTIN.has(what) || kernel.services.has(what) || (what === SPAWN && servesRemoteSpawn(kernel)));
         reply(kernel, replyTo, known ? '1' : '');
         return;
       }
@@ -60,10 +64,11 @@ export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): v
         else kernel.killFromRemote(name, reason);
         return;
       }
-      case 'AnyEvent::MP::_spawn': {
+      case SPAWN: {
         const [name, fn, ...initArgs] = args;
         if (typeof name !== 'string' || !name || typeof fn !== 'string') throw new Error('_spawn: bad arguments');
-        if (kernel.registered(fn) === undefined) throw new Error(`remote execution not allowed (${fn} is not registered)`);
+        const refused = remoteSpawnRefusal(kernel, fn);
+        if (refused !== undefined) throw new Error(refused);
         kernel.spawnLocal(name, fn, initArgs, true);
         return;
       }

@@ -45,7 +45,7 @@ function wellFormed(_key: string, value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const keys = Object.keys(value);
     if (keys.every((k) => (k as unknown as WellFormable).isWellFormed())) return value;
-    const out: Record<string, unknown> = {};
+    const out = Object.create(null) as Record<string, unknown>; // a key "__proto__" stays a key
     for (const k of keys) out[(k as unknown as WellFormable).toWellFormed()] = (value as Record<string, unknown>)[k];
     return out;
   }

@@ -24,7 +24,7 @@ const TEXTS: Readonly<Record<string, string>> = {
 export function socketErrorText(err: unknown): string {
   if (err && typeof err === 'object') {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && code in TEXTS) return TEXTS[code]!;
+    if (typeof code === 'string' && Object.hasOwn(TEXTS, code)) return TEXTS[code]!;
     if (err instanceof Error) return err.message;
   }
   return String(err);
