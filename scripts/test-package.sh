@@ -37,9 +37,10 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 rm -rf dist
 out=$(npm pack --pack-destination "$WORK" "${NPM_QUIET[@]}" 2>&1) || fail "npm pack" "$out"
 TGZ=$(ls "$WORK"/aemp-*.tgz 2>/dev/null) || fail "npm pack made no tarball" "$out"
+LIST=$(tar -tzf "$TGZ")
+grep -qx package/dist/index.js <<<"$LIST" || fail "npm pack did not build dist/ (the prepare script)" "$out"
 ok "npm pack builds dist/ itself ($(basename "$TGZ"), $(($(wc -c <"$TGZ") / 1024)) KiB)"
 
-LIST=$(tar -tzf "$TGZ")
 for f in package/LICENSE package/README.md package/package.json package/bin/aemp.js \
   package/dist/index.js package/dist/index.d.ts package/dist/classic.js package/dist/classic.d.ts package/dist/cli/main.js; do
   grep -qx "$f" <<<"$LIST" || fail "the tarball lacks $f"
