@@ -16,7 +16,8 @@ import { cborxToOurs, oursToCborx, perlToBoth } from '../spec/helpers/cborDiffer
 const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' } } });
 const runs = Number(values.runs ?? 1_000_000);
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
-if (!Number.isSafeInteger(runs) || runs < 1) throw new TypeError(`--runs must be a positive integer, got ${values.runs}`);
+if (!Number.isSafeInteger(runs) || runs < 1)
+  throw new TypeError(`--runs must be a positive integer, got ${values.runs}`);
 if (!Number.isSafeInteger(seed)) throw new TypeError(`--seed must be an integer, got ${values.seed}`);
 
 console.log(`fuzz:cbor — ${runs.toLocaleString('en')} frames per direction, seed ${seed}`);
@@ -27,11 +28,16 @@ for (const [name, property, offset] of [
   ["Perl's shapes → ours and cbor-x", perlToBoth, 2],
 ] as const) {
   const started = performance.now();
-  const details = fc.check(property as fc.IPropertyWithHooks<unknown>, { seed: seed + offset, numRuns: runs });
+  const details = fc.check(property as fc.IPropertyWithHooks<unknown>, {
+    seed: seed + offset,
+    numRuns: runs,
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (details.failed) {
     failed = true;
-    console.log(`FAIL ${name} (seed ${seed + offset}, ${seconds}s):\n${fc.defaultReportMessage(details) ?? ''}`);
+    console.log(
+      `FAIL ${name} (seed ${seed + offset}, ${seconds}s):\n${fc.defaultReportMessage(details) ?? ''}`,
+    );
   } else {
     console.log(`ok   ${name}: ${details.numRuns.toLocaleString('en')} frames, ${seconds}s`);
   }

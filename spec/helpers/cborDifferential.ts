@@ -44,7 +44,9 @@ import { getFraming, type Frame } from '../../src/streams/framing/index.js';
 const cbor = getFraming('cbor')!;
 
 /** cbor-x as a plain CBOR codec: no records (a cbor-x extension), plain byte strings. */
-export const cborxEncoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
+export const cborxEncoder = new Encoder({ useRecords: false, tagUint8Array: false } as ConstructorParameters<
+  typeof Encoder
+>[0]);
 /** cbor-x decoding maps as objects (its default). */
 export const cborxDecoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 /** cbor-x decoding maps as `Map`s (what it needs for Perl's byte-string keys). */
@@ -72,7 +74,9 @@ export function difference(actual: unknown, expected: unknown, at = '$'): string
   if (typeof expected === 'number') {
     if (typeof actual === 'bigint') {
       // difference 4: a bigint is accepted for an integer only if it is exactly that integer
-      return Number.isInteger(expected) && BigInt(expected) === actual ? null : `${at}: ${actual}n ≠ ${expected}`;
+      return Number.isInteger(expected) && BigInt(expected) === actual
+        ? null
+        : `${at}: ${actual}n ≠ ${expected}`;
     }
     return Object.is(actual, expected) ? null : `${at}: ${show(actual)} ≠ ${show(expected)}`;
   }
@@ -82,7 +86,9 @@ export function difference(actual: unknown, expected: unknown, at = '$'): string
     return actual === Number(expected) ? null : `${at}: ${String(actual)} ≠ ${expected}n`;
   }
   if (expected instanceof Uint8Array) {
-    return actual instanceof Uint8Array && Buffer.compare(actual, expected) === 0 ? null : `${at}: bytes differ`;
+    return actual instanceof Uint8Array && Buffer.compare(actual, expected) === 0
+      ? null
+      : `${at}: bytes differ`;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return `${at}: not an array`;
@@ -99,7 +105,11 @@ export function difference(actual: unknown, expected: unknown, at = '$'): string
     const e = Object.keys(expected);
     if (a.join('\0') !== e.join('\0')) return `${at}: keys ${JSON.stringify(a)} ≠ ${JSON.stringify(e)}`;
     for (const k of e) {
-      const d = difference((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${at}.${k}`);
+      const d = difference(
+        (actual as Record<string, unknown>)[k],
+        (expected as Record<string, unknown>)[k],
+        `${at}.${k}`,
+      );
       if (d !== null) return d;
     }
     return null;
@@ -129,7 +139,9 @@ export function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-const key = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 })).filter((k) => k !== '__proto__');
+const key = fc
+  .oneof(fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 6 }))
+  .filter((k) => k !== '__proto__');
 
 /** Numbers: small and large integers, integers beyond 2^53, every double (NaN, ±Infinity, -0 included). */
 const number = fc.oneof(
@@ -148,7 +160,11 @@ const number = fc.oneof(
 function jsValue(wellFormedOnly: boolean): fc.Arbitrary<unknown> {
   const text = wellFormedOnly
     ? fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 8 }))
-    : fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('\ud800', 'a\udc00b', '\udbff\udfff'));
+    : fc.oneof(
+        fc.string(),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.constantFrom('\ud800', 'a\udc00b', '\udbff\udfff'),
+      );
   return fc.letrec((tie) => ({
     value: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
@@ -162,20 +178,31 @@ function jsValue(wellFormedOnly: boolean): fc.Arbitrary<unknown> {
       tie('object'),
     ),
     array: fc.array(tie('value'), { maxLength: 5 }),
-    object: fc.uniqueArray(fc.tuple(key, tie('value')), { maxLength: 5, selector: ([k]) => k }).map((entries) => Object.fromEntries(entries)),
+    object: fc
+      .uniqueArray(fc.tuple(key, tie('value')), { maxLength: 5, selector: ([k]) => k })
+      .map((entries) => Object.fromEntries(entries)),
   })).value;
 }
 
 /** A frame: a port name, then up to 4 values. */
 function jsFrame(wellFormedOnly: boolean): fc.Arbitrary<Frame> {
-  return fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.array(jsValue(wellFormedOnly), { maxLength: 4 })).map(([port, args]) => [port, ...args]);
+  return fc
+    .tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.array(jsValue(wellFormedOnly), { maxLength: 4 }))
+    .map(([port, args]) => [port, ...args]);
 }
 
 /** What cbor-x reads from our encoding of `v`. */
 function expectOursToCborx(v: unknown, inArray: boolean): unknown {
   if (typeof v === 'string') return wellFormed(v); // difference 2
   if (v === undefined) return inArray ? null : undefined; // difference 6
-  if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 2 ** 32 && Math.abs(v) < 2 ** 64 && !Object.is(v, -0)) return BigInt(v); // difference 4
+  if (
+    typeof v === 'number' &&
+    Number.isInteger(v) &&
+    Math.abs(v) >= 2 ** 32 &&
+    Math.abs(v) < 2 ** 64 &&
+    !Object.is(v, -0)
+  )
+    return BigInt(v); // difference 4
   if (v instanceof Uint8Array || v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => expectOursToCborx(x, true));
   const out: Record<string, unknown> = {};
@@ -300,12 +327,18 @@ const perlBytes = fc.oneof(
 );
 
 /** Perl's shapes: byte strings (and some text strings), IV/UV integers, NV floats, undef/true/false, arrays, byte-keyed maps. */
-export const perlValue: fc.Arbitrary<PerlValue> = fc.letrec<{ value: PerlValue; array: PerlValue[]; map: PerlValue }>((tie) => ({
+export const perlValue: fc.Arbitrary<PerlValue> = fc.letrec<{
+  value: PerlValue;
+  array: PerlValue[];
+  map: PerlValue;
+}>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     perlBytes.map((bytes) => ({ bytes })),
     fc.string({ unit: 'grapheme', maxLength: 8 }).map((text) => ({ text })),
-    fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }), fc.bigInt({ min: -70000n, max: 70000n })).map((int) => ({ int })),
+    fc
+      .oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }), fc.bigInt({ min: -70000n, max: 70000n }))
+      .map((int) => ({ int })),
     fc.double().map((float) => ({ float })),
     fc.boolean(),
     fc.constant(null),
@@ -321,7 +354,10 @@ export const perlValue: fc.Arbitrary<PerlValue> = fc.letrec<{ value: PerlValue; 
 
 /** A Perl frame: a byte-string port name, then up to 4 values. */
 export const perlFrame: fc.Arbitrary<PerlValue[]> = fc
-  .tuple(perlBytes.filter((b) => b.length > 0), fc.array(perlValue, { maxLength: 4 }))
+  .tuple(
+    perlBytes.filter((b) => b.length > 0),
+    fc.array(perlValue, { maxLength: 4 }),
+  )
   .map(([port, args]) => [{ bytes: port }, ...args]);
 
 /**
@@ -340,10 +376,16 @@ export const perlToBoth = fc.property(perlFrame, (frame) => {
   } catch {
     threw = true;
   }
-  if (threw !== frame.some(hasKeyedMap)) throw new Error(`cbor-x object mode ${threw ? 'threw' : 'did not throw'} on ${JSON.stringify(expectPerl(frame as PerlValue))}`);
+  if (threw !== frame.some(hasKeyedMap))
+    throw new Error(
+      `cbor-x object mode ${threw ? 'threw' : 'did not throw'} on ${JSON.stringify(expectPerl(frame as PerlValue))}`,
+    );
 });
 
 /** Difference 2 on its own: a lone surrogate, written by cbor-x and by us. */
 export const LONE_SURROGATE = 'a\ud800b';
 /** Difference 7 on its own: a map with a `__proto__` key. */
-export const PROTO_KEY: Record<string, unknown> = JSON.parse('{"__proto__":{"x":1},"a":2}') as Record<string, unknown>;
+export const PROTO_KEY: Record<string, unknown> = JSON.parse('{"__proto__":{"x":1},"a":2}') as Record<
+  string,
+  unknown
+>;

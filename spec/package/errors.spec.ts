@@ -27,7 +27,10 @@ describe('the error classes of the package', () => {
   it('a failed bind rejects createNode with an exported ConnectionError', async () => {
     const err = await aemp
       .createNode({ nodeid: 'errs/', binds: ['256.0.0.1:1'], secret: 's', norc: true, stderrLog: false })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(aemp.ConnectionError);
     expect((err as aemp.ConnectionError).code).toBe('socket');
   });

@@ -39,7 +39,12 @@ describe('CBOR: our codec against cbor-x (differential, seeded)', () => {
 
 describe('CBOR: the intended differences from cbor-x, one by one', () => {
   it('1, 5: a Perl map with byte-string keys — cbor-x (objects) throws, we give an object of one char per octet', () => {
-    const bytes = new Uint8Array(writePerl([{ bytes: Buffer.from('port') }, { map: [[Buffer.from([0x6b, 0xe9]), { bytes: Buffer.from('v') }]] }]));
+    const bytes = new Uint8Array(
+      writePerl([
+        { bytes: Buffer.from('port') },
+        { map: [[Buffer.from([0x6b, 0xe9]), { bytes: Buffer.from('v') }]] },
+      ]),
+    );
     expect(() => cborxDecoder.decode(bytes)).toThrow(/Invalid property name/);
     expect(ourDecode(bytes)).toEqual(['port', { 'k\u00e9': 'v' }]);
   });
