@@ -154,8 +154,8 @@ const number = fc.oneof(
 );
 
 /**
- * Values of our value model (the frame's arguments); `withUndefined` adds
- * `undefined` and `wellFormedOnly` keeps lone surrogates out.
+ * Values of our value model (the frame's arguments), `undefined` and byte
+ * arrays included; `wellFormedOnly` keeps lone surrogates out.
  */
 function jsValue(wellFormedOnly: boolean): fc.Arbitrary<unknown> {
   const text = wellFormedOnly
@@ -316,7 +316,7 @@ export function fromCborx(v: unknown): unknown {
 export function hasKeyedMap(v: PerlValue): boolean {
   if (v === null || typeof v === 'boolean') return false;
   if (Array.isArray(v)) return v.some(hasKeyedMap);
-  if ('map' in v) return v.map.length > 0 || false;
+  if ('map' in v) return v.map.length > 0;
   return false;
 }
 
