@@ -1,6 +1,6 @@
 /**
- * Loads the captured AEMP wire vectors (`../shared/aemp/vectors` beside the
- * repository; see its README). Set `AEMP_VECTORS_DIR` to use another copy.
+ * Loads the captured AEMP wire vectors, vendored in `spec/vectors/aemp/` (see
+ * `spec/vectors/README.md`). Set `AEMP_VECTORS_DIR` to use another copy.
  *
  * Files are read synchronously and cached; returned objects are shared, so
  * treat them as read-only.
@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** Absolute path of the vectors directory. */
+/** Absolute path of the vectors directory: `$AEMP_VECTORS_DIR` if set (and not empty), else the vendored copy. */
 export const VECTORS_DIR: string =
-  process.env['AEMP_VECTORS_DIR'] ?? fileURLToPath(new URL('../../../shared/aemp/vectors/', import.meta.url));
+  process.env['AEMP_VECTORS_DIR'] || fileURLToPath(new URL('../vectors/aemp/', import.meta.url));
 
 /** The captured plain-TCP connections, named after their framing. */
 export type ConnectionName = 'json' | 'cbor';

@@ -1,6 +1,6 @@
 /**
  * Conformance of the pure handshake parts with the captured Perl vectors
- * (../shared/aemp/vectors): auth values, greeting form, TLS role.
+ * (spec/vectors/aemp): auth values, greeting form, TLS role.
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

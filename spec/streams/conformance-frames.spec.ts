@@ -1,6 +1,6 @@
 /**
  * Conformance of the data-phase framings against frames captured between two
- * real Perl AnyEvent::MP 2.x nodes (../shared/aemp/vectors).
+ * real Perl AnyEvent::MP 2.x nodes (spec/vectors/aemp).
  */
 import { decode as cborxDecode, Decoder as CborxDecoder } from 'cbor-x';
 import { describe, expect, it } from 'vitest';

@@ -15,6 +15,8 @@
  */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  /** Stable code for this error class. */
+  readonly code = 'config';
   constructor(
     /** The file the problem is about, if any (the rc file, a certificate file). */
     readonly file: string | undefined,

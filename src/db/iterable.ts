@@ -32,6 +32,8 @@ export interface DeltaIterableOptions {
 
 /** The error of an `overflow: 'error'` iterator whose consumer fell behind. */
 export class DeltaBufferOverflow extends Error {
+  /** Stable code for this error class. */
+  readonly code = 'delta_buffer_overflow';
   constructor(
     readonly family: string,
     readonly bufferSize: number,

@@ -13,6 +13,8 @@ export type Reason = readonly unknown[];
  */
 export class PortKilled extends Error {
   override readonly name = 'PortKilled';
+  /** Stable code for this error class. */
+  readonly code = 'port_killed';
   constructor(
     /** The id of the port that died. */
     readonly port: string,
@@ -30,6 +32,8 @@ export class PortKilled extends Error {
 /** A `cal` got no reply within its timeout. */
 export class CallTimeout extends Error {
   override readonly name = 'CallTimeout';
+  /** Stable code for this error class. */
+  readonly code = 'call_timeout';
   constructor(
     /** The port that was called. */
     readonly port: string,

@@ -24,7 +24,7 @@ export interface CallOptions {
   timeout?: number;
 }
 
-/** The identity a kernel is built with (see `createNode` for the public options). @internal */
+/** The identity a kernel is built with (see `createNode` for the public options; not public API, kept in the declarations, which name it). */
 export interface KernelIdentity {
   /** The node id. */
   id: string;

@@ -8,7 +8,7 @@ import { Observable, Subject, throwError, EMPTY, type Observer, type Subscriptio
 import { PortKilled, type Reason } from './errors.js';
 import { dieText, unhandledText, type Handler, type Message } from './message.js';
 
-/** What a port needs from the node it lives on. @internal */
+/** What a port needs from the node it lives on (not public API; kept in the declarations, which name it). */
 export interface PortHost {
   /** Sends to any port id. */
   snd(id: string, ...msg: unknown[]): void;
@@ -20,7 +20,7 @@ export interface PortHost {
   portEnded(port: Port, reason: Reason, watched: boolean): void;
 }
 
-/** A one-shot monitor callback, called with the kill reason. @internal */
+/** A one-shot monitor callback, called with the kill reason (not public API; kept in the declarations, which name it). */
 export type MonitorFn = (reason: Reason) => void;
 
 /**

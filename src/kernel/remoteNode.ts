@@ -14,7 +14,7 @@ import type { Reason } from './errors.js';
 import type { Link } from './link.js';
 import type { MonitorFn } from './port.js';
 
-/** What a remote node needs from the network it belongs to. @internal */
+/** What a remote node needs from the network it belongs to (not public API; kept in the declarations, which name it). */
 export interface RemoteHost {
   /** Starts a connection attempt to this node. */
   startConnect(node: RemoteNode): void;

@@ -47,7 +47,7 @@ export interface TransportOptions {
   admit?(remoteNodeId: string): string | undefined;
 }
 
-/** {@link TransportOptions} checked and defaulted. @internal */
+/** {@link TransportOptions} checked and defaulted (not public API; kept in the declarations, which name it). */
 export interface ResolvedOptions {
   readonly nodeId: string;
   readonly secret: Uint8Array | undefined;
