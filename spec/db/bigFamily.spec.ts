@@ -74,6 +74,60 @@ describe('db: families bigger than the frame limit', () => {
     expect([...tooBig(g), ...tooBig(r), ...tooBig(r2)]).toEqual([]);
   });
 
+  it('queries of a big family from a slave get the whole answer, on the one connection', async () => {
+    const g = await node('g', { global: true });
+    for (let i = 0; i < N; i++) g.db.set('big', `k${i}`, value(i));
+    const r = await node('r', { seeds: [...g.addresses] });
+    await until('r attached', async () => r.db.master === g.id);
+    const events = eventsOf(r, g.id);
+    const within = { first: 15_000 };
+    const fam = await firstValueFrom(r.db.family('big').pipe(timeout(within)));
+    const keys = await firstValueFrom(r.db.keys('big').pipe(timeout(within)));
+    const values = await firstValueFrom(r.db.values('big').pipe(timeout(within)));
+    expect(Object.keys(fam)).toHaveLength(N);
+    expect(fam[`k${N - 1}`]).toBe(value(N - 1));
+    expect(new Set(keys)).toEqual(new Set(Object.keys(fam)));
+    expect(new Set(values)).toEqual(new Set(Object.values(fam)));
+    expect(events).toEqual([]);
+    expect([...tooBig(g), ...tooBig(r)]).toEqual([]);
+  });
+
+  it('a global node meshing with another gets its big database (g_set in parts)', async () => {
+    const g1 = await node('g1', { global: true });
+    for (let i = 0; i < N; i++) g1.db.set('big', `k${i}`, value(i));
+    const g2 = await node('g2', { global: true, seeds: [...g1.addresses] });
+    await until('g2 holds the family', async () => g2.db.service!.store.size('big') === N);
+    const events = eventsOf(g2, g1.id);
+    const r = await node('r', { seeds: [...g2.addresses] });
+    await until('r attached', async () => r.db.master === g2.id);
+    const first = await firstValueFrom(r.db.mon('big').pipe(timeout(15_000)));
+    expect(Object.keys(first.added)).toHaveLength(N);
+    expect(g2.db.service!.lookup(g1.id)).toEqual([...g1.addresses]);
+    expect(events).toEqual([]);
+    expect([...tooBig(g1), ...tooBig(g2), ...tooBig(r)]).toEqual([]);
+  });
+
+  it('an entry too big for any frame is logged and not sent; the rest arrives, the connections stay', async () => {
+    const g = await node('g', { global: true });
+    const huge = 'x'.repeat(LIMIT);
+    g.db.set('big', 'huge', huge);
+    for (let i = 0; i < 10; i++) g.db.set('big', `k${i}`, value(i));
+    const r = await node('r', { seeds: [...g.addresses] });
+    await until('r attached', async () => r.db.master === g.id);
+    const events = eventsOf(r, g.id);
+    const first = await firstValueFrom(r.db.mon('big').pipe(timeout(15_000)));
+    expect(Object.keys(first.added).sort()).toEqual([...Array(10).keys()].map((i) => `k${i}`).sort());
+    await until('g logged the entry', async () => tooBig(g).some((t) => t.includes('"huge"')));
+    // a slave setting one: logged there, not sent; later sets still arrive
+    const log = follow(g, 'fam');
+    r.db.set('fam', 'huge', huge);
+    r.db.set('fam', 'small', 1);
+    await log.until('small at the master', (f) => f.get('small') === 1);
+    expect(log.contents.has('huge')).toBe(false);
+    expect(tooBig(r).some((t) => t.includes('"huge"'))).toBe(true);
+    expect(events).toEqual([]);
+  });
+
   it('a big g_slave database, its loss and its return reach the master and a monitor, with one reconnect', async () => {
     const g = await node('g', { global: true });
     const m = await node('m', { seeds: [...g.addresses] });
