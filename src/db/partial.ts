@@ -27,9 +27,8 @@ export class PartialSnapshots {
       this.#pending.delete(family);
       return part;
     }
-    const whole: FamilyRecord = {};
-    if (part !== null) merge(whole, part);
-    this.#pending.set(family, whole);
+    // the decoded part is ours to fill: the rest is merged into it
+    this.#pending.set(family, part ?? {});
     return undefined;
   }
 
