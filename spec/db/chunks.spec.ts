@@ -34,7 +34,10 @@ const value = fc.oneof(
 );
 const key = fc.string({ minLength: 1, maxLength: 40 });
 const family = fc.dictionary(key, value, { maxKeys: 400, noNullPrototype: true });
-const db = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), family, { maxKeys: 6, noNullPrototype: true });
+const db = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), family, {
+  maxKeys: 6,
+  noNullPrototype: true,
+});
 
 const noTooBig: TooBig = (f, k) => {
   throw new Error(`unexpected too-big entry ${f}/${k}`);
@@ -57,10 +60,13 @@ function perlMerge(msgs: readonly unknown[][], tag: string): DbRecord {
   const out: DbRecord = {};
   for (const [t, ...args] of msgs) {
     const parts: [string, FamilyRecord][] =
-      t === tag ? Object.entries(args[0] as DbRecord) : [[args[0] as string, (args[1] ?? {}) as FamilyRecord]];
+      t === tag
+        ? Object.entries(args[0] as DbRecord)
+        : [[args[0] as string, (args[1] ?? {}) as FamilyRecord]];
     if (t !== tag) expect(t).toBe('g_upd');
     for (const [f, rec] of parts) for (const [k, v] of Object.entries(rec)) (out[f] ??= {})[k] = v;
-    for (const k of (t === 'g_upd' ? (args[2] as string[] | undefined) : undefined) ?? []) delete out[args[0] as string]?.[k];
+    for (const k of (t === 'g_upd' ? (args[2] as string[] | undefined) : undefined) ?? [])
+      delete out[args[0] as string]?.[k];
   }
   return out;
 }
@@ -69,7 +75,9 @@ const sameJson = (a: unknown, b: unknown) => expect(wire(a)).toEqual(wire(b));
 
 describe('db parts: snapshots (g_chg1)', () => {
   it('a family that fits goes as one g_chg1, an empty one as g_chg1 F null', () => {
-    expect([...snapshotMessages('f', recordEntries({ a: 1 }), limits, noTooBig)]).toEqual([['g_chg1', 'f', { a: 1 }]]);
+    expect([...snapshotMessages('f', recordEntries({ a: 1 }), limits, noTooBig)]).toEqual([
+      ['g_chg1', 'f', { a: 1 }],
+    ]);
     expect([...snapshotMessages('f', [], limits, noTooBig)]).toEqual([['g_chg1', 'f', null]]);
   });
 
@@ -126,7 +134,9 @@ describe('db parts: databases (g_slave, g_set)', () => {
         expect(msgs[0]![0]).toBe('g_set');
         expect((msgs[0]![1] as DbRecord)["'l"]!['me']).toEqual(['127.0.0.1:1']);
         expect(msgs.slice(1).every((m) => m[0] === 'g_upd' && m.length === 3)).toBe(true);
-        const nonEmpty = Object.fromEntries(Object.entries(withLead).filter(([, r]) => Object.keys(r).length));
+        const nonEmpty = Object.fromEntries(
+          Object.entries(withLead).filter(([, r]) => Object.keys(r).length),
+        );
         sameJson(perlMerge(msgs, 'g_set'), nonEmpty);
       }),
       { numRuns: 60 },
