@@ -15,6 +15,11 @@
  * other global node listed in `'g`, and answers address lookups from its
  * merged `'l`.
  *
+ * Messages that would carry more than a fraction of the frame limit — a
+ * big family, database, change or query answer — go in parts, in forms a
+ * Perl node reads with the same meaning (`chunks.ts`); a snapshot in parts
+ * reaches `db.mon` subscribers as one first event (`partial.ts`).
+ *
  * It is an ordinary client of the kernel: it sends and receives node-port
  * messages and watches node up/down events.
  * @module
