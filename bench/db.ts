@@ -9,9 +9,15 @@
  * - time for a new subscriber on a slave to receive a 100 k-key family
  *   (`g_mon1` → `g_chg1` with the whole family → the first delta);
  * - heap bytes per key on a global node (the merged store: key string,
- *   value, owner cell and indexes; values are small integers).
+ *   value, owner cell and indexes; values are small integers);
+ * - a 200 k-key family of ~100-byte values (about 27 MB, over the 16 MiB
+ *   frame limit, so it travels in parts): time for a new subscriber on a
+ *   slave to get all of it, and for a slave's 200 k-key database to reach
+ *   a global node it attaches to (`g_slave` in parts), each on one
+ *   connection (the row notes say how many connections it took).
  * @module
  */
+import { createServer } from 'node:net';
 import { filter, firstValueFrom, Subject } from 'rxjs';
 import { createNode, type AempNode } from '../src/index.js';
 import { Kernel } from '../src/kernel/index.js';
@@ -22,6 +28,9 @@ const LAT_WARMUP = 1_000;
 const LAT_N = 5_000;
 const BIG_N = 100_000;
 const HEAP_N = 100_000;
+const HUGE_N = 200_000;
+/** ~100-byte values: 200 k of them make a family over the 16 MiB frame limit. */
+const hugeValue = (i: number) => `${'v'.repeat(94)}${String(i).padStart(6, '0')}`;
 
 async function node(nodeid: string, extra: Record<string, unknown>): Promise<AempNode> {
   return createNode({
@@ -142,6 +151,92 @@ async function benchBigFamily(): Promise<Row[]> {
   }
 }
 
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Up/down events of `other` on `x`, counted. */
+function countEvents(x: AempNode, other: string): { up: number; down: number } {
+  const n = { up: 0, down: 0 };
+  x.nodes$.subscribe((e) => {
+    if (e.node === other) n[e.up ? 'up' : 'down']++;
+  });
+  return n;
+}
+
+async function benchHugeFamily(): Promise<Row[]> {
+  const g = await node('bench-huge-g', { global: true });
+  const reader = await node('bench-huge-r', { seeds: [...g.addresses] });
+  let subscriber: Row;
+  try {
+    await until(() => reader.db.master === g.id);
+    const events = countEvents(reader, g.id);
+    for (let i = 0; i < HUGE_N; i++) g.db.set('huge', `worker/Qx3vS3oPUyA#R0JxsSRoSQ${i}`, hugeValue(i));
+    const r = await rounds(
+      async () => {
+        const t0 = nowNs();
+        const first = await firstValueFrom(reader.db.mon('huge')); // unsubscribes after it: g_mon0
+        const ms = (nowNs() - t0) / 1e6;
+        if (Object.keys(first.added).length !== HUGE_N) throw new Error('incomplete family');
+        return ms;
+      },
+      { warmup: 1, rounds: 3 },
+    );
+    subscriber = {
+      name: 'new subscriber on a slave gets a 200 k-key family of 27 MB (16 MiB frame limit)',
+      ...r,
+      unit: 'ms',
+      target: { cmp: '<=', value: 5000 },
+      note: `in parts (g_chg1 + g_chg2 …, cbor); connection drops meanwhile: ${events.down}`,
+    };
+  } finally {
+    await reader.close();
+    await g.close();
+  }
+
+  // a slave with a 200 k-key database attaches to a global node that starts after it
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const s = await node('bench-huge-s', { seeds: [address] });
+  let g2: AempNode | undefined;
+  try {
+    for (let i = 0; i < HUGE_N; i++) s.db.set('huge', `worker/Qx3vS3oPUyA#R0JxsSRoSQ${i}`, hugeValue(i));
+    let upAt = 0;
+    const events = { up: 0, down: 0 };
+    s.nodes$.subscribe((e) => {
+      if (e.up) {
+        events.up++;
+        upAt ||= nowNs();
+      } else events.down++;
+    });
+    g2 = await node('bench-huge-g2', { global: true, binds: [address] });
+    const global = g2;
+    await until(() => global.db.service?.store.size('huge') === HUGE_N, 120_000);
+    const ms = (nowNs() - upAt) / 1e6;
+    return [
+      subscriber,
+      {
+        name: 'a slave’s 200 k-key database (27 MB) reaches its new master',
+        value: ms,
+        unit: 'ms',
+        target: { cmp: '<=', value: 5000 },
+        note: `node-up → all keys in the master's store (g_slave + g_upd parts); connections: ${events.up} up, ${events.down} down`,
+      },
+    ];
+  } finally {
+    await s.close();
+    await g2?.close();
+  }
+}
+
 /** A global node alone (no sockets): heap of its merged store per key. */
 async function benchHeap(): Promise<Row[]> {
   const r = await rounds(
@@ -184,5 +279,10 @@ async function benchHeap(): Promise<Row[]> {
 
 /** Every database benchmark. */
 export async function benchDb(): Promise<Row[]> {
-  return [...(await benchLatency()), ...(await benchBigFamily()), ...(await benchHeap())];
+  return [
+    ...(await benchLatency()),
+    ...(await benchBigFamily()),
+    ...(await benchHugeFamily()),
+    ...(await benchHeap()),
+  ];
 }

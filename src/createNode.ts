@@ -72,8 +72,8 @@ export async function createNode(options: CreateNodeOptions = {}): Promise<AempN
   node.attachNetwork(network);
   // AnyEvent::MP::LogCatcher's serving side (`aemp logs`); a secure node refuses it, as Perl's does
   if (!config.secure) serveLogCatcher(node);
-  const { seeds, global, monitorTimeout } = config;
-  const db = new Database(node, network, { seeds, global, monitorTimeout });
+  const { seeds, global, monitorTimeout, maxFrameBytes } = config;
+  const db = new Database(node, network, { seeds, global, monitorTimeout, maxFrameBytes });
   node.attachDatabase(db);
   try {
     await network.start();

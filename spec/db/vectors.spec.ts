@@ -35,7 +35,12 @@ describe('db wire conformance with the Perl transcript (json)', () => {
 
     s.net.seedIds.set('127.0.0.1:14050', 'seed-json');
     s.net.nodeUp('seed-json');
-    const ours = s.framesTo('seed-json').map((f) => JSON.stringify(f));
+    // our queries end in a 1 the Perl slave does not send (it asks for a big answer in parts;
+    // Perl's handlers read only FAMILY and ID): beyond that, byte for byte the same
+    const ours = s.framesTo('seed-json').map((f) => {
+      if (String(f[1]).startsWith('g_db_')) expect(f.at(-1)).toBe(1);
+      return JSON.stringify(String(f[1]).startsWith('g_db_') ? f.slice(0, -1) : f);
+    });
     expect(ours).toEqual(gFrames('c2s').map((f) => f.text));
     expect(s.db.master).toBe('seed-json');
 

@@ -15,6 +15,11 @@
  * other global node listed in `'g`, and answers address lookups from its
  * merged `'l`.
  *
+ * Messages that would carry more than a fraction of the frame limit — a
+ * big family, database, change or query answer — go in parts, in forms a
+ * Perl node reads with the same meaning (`chunks.ts`); a snapshot in parts
+ * reaches `db.mon` subscribers as one first event (`partial.ts`).
+ *
  * It is an ordinary client of the kernel: it sends and receives node-port
  * messages and watches node up/down events.
  * @module
@@ -22,10 +27,13 @@
 import { Observable, Subscription, type Subscriber } from 'rxjs';
 import type { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
 import { assertPortId, NameCounter, type Kernel, type NodeEvent } from '../kernel/index.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../streams/framing/limits.js';
+import { changeMessages, chunkLimits, databaseMessages, type ChunkLimits, type TooBig } from './chunks.js';
 import type { FamilyDelta } from './delta.js';
-import { GlobalService, updMessage, type GlobalHost, type QueryKind } from './global.js';
+import { GlobalService, upd, type GlobalHost, type QueryKind } from './global.js';
 import { deltaIterable, type DeltaIterableOptions } from './iterable.js';
 import { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENERS } from './names.js';
+import { NOT_PART, PartialSnapshots } from './partial.js';
 import {
   deepEqual,
   describe,
@@ -69,6 +77,12 @@ export interface DatabaseOptions {
   readonly global: boolean;
   /** Seconds: the back-off cap of the global mesh's reconnects. */
   readonly monitorTimeout: number;
+  /**
+   * The largest frame this node accepts (default 16 MiB), taken as what
+   * peers accept too: bigger database messages go out in parts, and an
+   * entry too big for any frame is not sent (logged).
+   */
+  readonly maxFrameBytes?: number | undefined;
 }
 
 interface Entry {
@@ -81,6 +95,8 @@ interface Request {
   readonly msg: readonly unknown[];
   readonly kind: QueryKind;
   readonly done: (result: unknown) => void;
+  /** The parts of a reply that comes in parts, so far. */
+  parts: unknown[] | undefined;
 }
 
 interface Find {
@@ -115,6 +131,9 @@ export class Database {
   readonly #watches = new Map<string, FamilyWatch>();
   readonly #knownGlobals = new Set<string>();
   readonly #keepers = new Map<string, Keeper>();
+  readonly #partial = new PartialSnapshots();
+  readonly #limits: ChunkLimits;
+  readonly #tooBig: TooBig;
   readonly #subscription = new Subscription();
   #closed = false;
 
@@ -124,6 +143,13 @@ export class Database {
     this.#net = network;
     this.#options = options;
     this.#log = kernel.log;
+    this.#limits = chunkLimits(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+    this.#tooBig = (family, key, bytes) =>
+      this.#log(
+        'warn',
+        'db',
+        `entry ${JSON.stringify(family)}/${JSON.stringify(key.slice(0, 80))} of about ${bytes} bytes is too big for a frame: not sent to the master`,
+      );
     const s = kernel.services;
     s.set('g_slave', (from, args) => this.#onSlave(from, args));
     s.set('g_global', (from) => this.#onGlobal(from));
@@ -302,6 +328,7 @@ export class Database {
       send: (node, ...msg) => this.#kernel.sndMessage(node + '#', msg),
       keepGlobal: (node) => this.#keepGlobal(node),
       log: this.#log,
+      limits: this.#limits,
     };
     const service = new GlobalService(host, this.localDb());
     this.#service = service;
@@ -318,8 +345,14 @@ export class Database {
     s.set('g_find', (from, [node]) => service.find(from, wireString(node, 'g_find: node')));
     for (const kind of ['family', 'keys', 'values'] as const) {
       const tag = QUERY_TAGS[kind];
-      s.set(tag, (from, [f, reqId]) =>
-        service.query(from, kind, wireString(f, `${tag}: family`), wireString(reqId, `${tag}: request id`)),
+      s.set(tag, (from, [f, reqId, parts]) =>
+        service.query(
+          from,
+          kind,
+          wireString(f, `${tag}: family`),
+          wireString(reqId, `${tag}: request id`),
+          parts === 1,
+        ),
       );
     }
     s.set('g_mon1', (from, [f]) => service.monitor(from, wireString(f, 'g_mon1: family')));
@@ -366,7 +399,7 @@ export class Database {
     if (old === undefined || !deepEqual(old.value, value)) {
       const set: FamilyRecord = {};
       putOwn(set, key, value);
-      this.#toMaster('g_upd', family, set);
+      this.#toMasterAll(changeMessages(family, set, [], this.#limits, this.#tooBig, upd(family)));
     }
     return gen;
   }
@@ -377,7 +410,7 @@ export class Database {
     const gone: string[] = [];
     for (const k of keys) if (fam.delete(k)) gone.push(k);
     if (fam.size === 0) this.#local.delete(family);
-    if (gone.length) this.#toMaster(...updMessage(family, {}, gone));
+    if (gone.length) this.#toMasterAll(changeMessages(family, {}, gone, this.#limits, this.#tooBig, upd(family)));
   }
 
   #unset(family: string, key: string, gen: number): void {
@@ -390,14 +423,26 @@ export class Database {
     if (this.#master !== undefined && !this.#closed) this.#kernel.sndMessage(this.#master + '#', msg);
   }
 
+  #toMasterAll(msgs: Iterable<unknown[]>): void {
+    if (this.#master === undefined || this.#closed) return;
+    for (const msg of msgs) this.#kernel.sndMessage(this.#master + '#', msg);
+  }
+
   #setMaster(node: string): void {
     this.#master = node;
+    this.#partial.clear();
     const self = node === this.#kernel.id;
     if (!self) this.#log('info', 'db', `selected new master: ${node}`);
-    if (!self) this.#toMaster('g_slave', this.localDb());
+    if (!self)
+      this.#toMasterAll(
+        databaseMessages('g_slave', this.localDb(), this.#limits, this.#tooBig, [LISTENERS, this.#kernel.id]),
+      );
     for (const family of this.#watches.keys()) this.#toMaster('g_mon1', family);
     for (const node of this.#finds.keys()) this.#toMaster('g_find', node);
-    for (const r of this.#requests.values()) this.#toMaster(...r.msg);
+    for (const r of this.#requests.values()) {
+      r.parts = undefined;
+      this.#toMaster(...r.msg);
+    }
   }
 
   /** Seed node ids that are up now, in the order of the seeds list. */
@@ -466,22 +511,28 @@ export class Database {
     return false;
   }
 
-  #onChg1(from: string, [f, hash]: readonly unknown[]): void {
+  /** `g_chg1 F HASH [MORE]`: the whole family, or the first part of it (`MORE` 1, from our nodes). */
+  #onChg1(from: string, [f, hash, more]: readonly unknown[]): void {
     const family = wireString(f, 'g_chg1: family');
     const contents = wireHash(hash, 'g_chg1: contents');
     if (!this.#fromMaster(from, 'g_chg1')) return;
-    this.#watches.get(family)?.full(contents);
+    const whole = this.#partial.first(family, contents, more);
+    if (whole !== undefined) this.#watches.get(family)?.full(whole);
   }
 
-  #onChg2(from: string, [f, set, del]: readonly unknown[]): void {
+  /** `g_chg2 F SET DEL [MORE]`: a change, or a further part of a family sent in parts. */
+  #onChg2(from: string, [f, set, del, more]: readonly unknown[]): void {
     const family = wireString(f, 'g_chg2: family');
     const s = wireHash(set, 'g_chg2: set');
     const d = wireKeys(del, 'g_chg2: del');
     if (!this.#fromMaster(from, 'g_chg2')) return;
-    this.#watches.get(family)?.change(s, d);
+    const whole = this.#partial.next(family, s, d, more);
+    if (whole === NOT_PART) this.#watches.get(family)?.change(s, d);
+    else if (whole !== undefined) this.#watches.get(family)?.full(whole);
   }
 
-  #onReply(from: string, [reqId, result]: readonly unknown[]): void {
+  /** `g_reply ID RESULT [MORE]`: an answer, or a part of one (`MORE` 1: more follow, 0: the last). */
+  #onReply(from: string, [reqId, result, more]: readonly unknown[]): void {
     const id = wireString(reqId, 'g_reply: request id');
     if (!this.#fromMaster(from, 'g_reply')) return;
     const r = this.#requests.get(id);
@@ -492,6 +543,11 @@ export class Database {
     else if (result === null || result === undefined) value = [];
     else if (Array.isArray(result)) value = result;
     else throw new Error(`g_reply: values must be an array, got ${describe(result)}`);
+    if (more === 1) {
+      (r.parts ??= []).push(value);
+      return;
+    }
+    if (r.parts !== undefined) value = joinParts(r.kind, [...r.parts, value]);
     this.#requests.delete(id);
     r.done(value);
   }
@@ -515,10 +571,12 @@ export class Database {
         return;
       }
       const id = this.#ids.next();
-      const msg = [QUERY_TAGS[kind], family, id];
+      // the trailing 1 asks our masters for a big answer in parts (a Perl master ignores it)
+      const msg = [QUERY_TAGS[kind], family, id, 1];
       this.#requests.set(id, {
         msg,
         kind,
+        parts: undefined,
         done: (result) => {
           if (result === closedError) subscriber.error(new Error(`db.${kind}: node closed`));
           else {
@@ -581,6 +639,14 @@ export class Database {
     };
     k.timer = setTimeout(attempt, 0);
   }
+}
+
+/** The answer a reply in parts adds up to. */
+function joinParts(kind: QueryKind, parts: readonly unknown[]): unknown {
+  if (kind !== 'family') return (parts as unknown[][]).flat();
+  const out: FamilyRecord = {};
+  for (const part of parts as FamilyRecord[]) for (const k of Object.keys(part)) putOwn(out, k, part[k]);
+  return out;
 }
 
 /** Marks pending requests ended by `close()`. */

@@ -18,6 +18,16 @@
  * @module
  */
 import type { LogFn } from '../kernel/index.js';
+import {
+  changeMessages,
+  databaseMessages,
+  familyParts,
+  listParts,
+  replyMessages,
+  snapshotMessages,
+  type ChunkLimits,
+  type TooBig,
+} from './chunks.js';
 import { GLOBALS, LISTENERS } from './names.js';
 import { Changes, MergedStore } from './store.js';
 import type { DbRecord, FamilyRecord } from './value.js';
@@ -32,6 +42,8 @@ export interface GlobalHost {
   keepGlobal(node: string): void;
   /** Logs. */
   readonly log: LogFn;
+  /** Where big messages to other nodes are cut into parts (see `chunks.ts`). */
+  readonly limits: ChunkLimits;
 }
 
 /** The three query kinds (`g_db_family`, `g_db_keys`, `g_db_values`). */
@@ -44,11 +56,20 @@ export class GlobalService {
   /** Nodes that registered as our slaves (`g_slave DB`). */
   readonly slaves = new Set<string>();
 
+  /** Reports an entry too big to send (logged). */
+  readonly #tooBig: TooBig;
+
   /** Starts with this node's own database as its own entries. */
   constructor(
     private readonly host: GlobalHost,
     own: DbRecord,
   ) {
+    this.#tooBig = (family, key, bytes) =>
+      host.log(
+        'warn',
+        'db',
+        `entry ${JSON.stringify(family)}/${JSON.stringify(key.slice(0, 80))} of about ${bytes} bytes is too big for a frame: not sent`,
+      );
     const ch = new Changes();
     this.store.replace(host.id, own, ch);
     this.#publish(ch);
@@ -92,7 +113,10 @@ export class GlobalService {
   global(from: string): void {
     if (from === this.host.id) return;
     this.#markGlobal(from);
-    this.host.send(from, 'g_set', this.store.slavesView());
+    const db = this.store.slavesView();
+    // our own 'l entry in the first message: Perl's g_set handler reads it from there
+    for (const msg of databaseMessages('g_set', db, this.host.limits, this.#tooBig, [LISTENERS, this.host.id]))
+      this.host.send(from, ...msg);
   }
 
   /** `g_set DB` from another global node: its slaves view replaces what it owned here. */
@@ -114,8 +138,23 @@ export class GlobalService {
     this.host.send(from, 'g_found', node, this.lookup(node));
   }
 
-  /** `g_db_family` / `g_db_keys` / `g_db_values F ID`: answer `g_reply ID RESULT`. */
-  query(from: string, kind: QueryKind, family: string, id: string): void {
+  /**
+   * `g_db_family` / `g_db_keys` / `g_db_values F ID [PARTS]`: answer
+   * `g_reply ID RESULT`; in parts when the requester asked for them
+   * (`PARTS` 1, sent by our nodes only) and the result is big.
+   */
+  query(from: string, kind: QueryKind, family: string, id: string, parts = false): void {
+    if (parts && from !== this.host.id) {
+      const { limits } = this.host;
+      const pieces =
+        kind === 'family'
+          ? familyParts(family, this.store.entries(family), limits, this.#tooBig)
+          : kind === 'keys'
+            ? listParts(family, this.store.keys(family), limits, this.#tooBig)
+            : listParts(family, this.store.values(family), limits, this.#tooBig);
+      for (const msg of replyMessages(id, pieces, kind === 'family' ? {} : [])) this.host.send(from, ...msg);
+      return;
+    }
     const result =
       kind === 'family'
         ? (this.store.family(family) ?? {})
@@ -130,7 +169,10 @@ export class GlobalService {
     let nodes = this.#monitors.get(family);
     if (nodes === undefined) this.#monitors.set(family, (nodes = new Set()));
     nodes.add(from);
-    this.host.send(from, 'g_chg1', family, this.store.family(family));
+    if (from === this.host.id) this.host.send(from, 'g_chg1', family, this.store.family(family));
+    else
+      for (const msg of snapshotMessages(family, this.store.entries(family), this.host.limits, this.#tooBig))
+        this.host.send(from, ...msg);
   }
 
   /** `g_mon0 F`: `from` stops monitoring. */
@@ -197,14 +239,20 @@ export class GlobalService {
    */
   #publish(ch: Changes): void {
     const self = this.host.id;
+    const { limits } = this.host;
     let local: unknown[][] | undefined;
     if (!ch.view.empty) {
       for (const [family, set, del] of ch.view.entries()) {
         const nodes = this.#monitors.get(family);
         if (nodes !== undefined) {
+          let msgs: unknown[][] | undefined;
           for (const n of nodes) {
-            if (n === self) (local ??= []).push(['g_chg2', family, set, del]);
-            else this.host.send(n, 'g_chg2', family, set, del);
+            if (n === self) {
+              (local ??= []).push(['g_chg2', family, set, del]);
+              continue;
+            }
+            msgs ??= [...changeMessages(family, set, del, limits, this.#tooBig, chg2(family))];
+            for (const msg of msgs) this.host.send(n, ...msg);
           }
         }
         if (family === GLOBALS) for (const g of Object.keys(set)) if (g !== self) this.host.keepGlobal(g);
@@ -212,13 +260,24 @@ export class GlobalService {
     }
     if (!ch.slaves.empty && this.store.globals.size) {
       for (const [family, set, del] of ch.slaves.entries()) {
-        const msg = updMessage(family, set, del);
-        for (const g of this.store.globals) this.host.send(g, ...msg);
+        const msgs = [...changeMessages(family, set, del, limits, this.#tooBig, upd(family))];
+        for (const g of this.store.globals) for (const msg of msgs) this.host.send(g, ...msg);
       }
     }
     if (local !== undefined) for (const msg of local) this.host.send(self, ...msg);
   }
 }
+
+/** Makes `g_chg2 F SET DEL`. */
+const chg2 =
+  (family: string) =>
+  (set: FamilyRecord, del: readonly string[]): unknown[] => ['g_chg2', family, set, del];
+
+/** Makes `g_upd` messages of {@link updMessage}'s forms. */
+export const upd =
+  (family: string) =>
+  (set: FamilyRecord, del: readonly string[]): unknown[] =>
+    updMessage(family, set, del);
 
 /** `g_upd F SET` (3 elements) for sets only, `g_upd F null DEL` for deletions only, both otherwise. */
 export function updMessage(family: string, set: FamilyRecord, del: readonly string[]): unknown[] {

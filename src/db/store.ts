@@ -119,6 +119,12 @@ export class MergedStore {
     return out;
   }
 
+  /** The visible entries of a family, as (key, value) pairs. */
+  *entries(family: string): Generator<readonly [string, unknown]> {
+    const fam = this.#view.get(family);
+    if (fam !== undefined) for (const [k, cell] of fam) yield [k, cell.value];
+  }
+
   /** The visible keys of a family. */
   keys(family: string): string[] {
     const fam = this.#view.get(family);
