@@ -26,7 +26,10 @@ async function node(name: string, options: Parameters<typeof makeNode>[1] = {}):
   return x;
 }
 
-async function child(nodeid: string, options: Record<string, unknown> = {}): Promise<{ c: ChildNode; address: string }> {
+async function child(
+  nodeid: string,
+  options: Record<string, unknown> = {},
+): Promise<{ c: ChildNode; address: string }> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const c = await startChild({ nodeid, binds: [address], secret: SECRET, ...options });
@@ -40,7 +43,11 @@ async function ending<T>(o: Observable<T>, ms = 10_000): Promise<{ values: T[]; 
   const values: T[] = [];
   return withTimeout(
     new Promise((resolve) =>
-      o.subscribe({ next: (v) => values.push(v), complete: () => resolve({ values }), error: (error: unknown) => resolve({ values, error }) }),
+      o.subscribe({
+        next: (v) => values.push(v),
+        complete: () => resolve({ values }),
+        error: (error: unknown) => resolve({ values, error }),
+      }),
     ),
     ms,
     'the Observable to end',
@@ -131,7 +138,11 @@ describe('mon ends on every failure path', () => {
     const a = await node('a');
     const b = await node('b', { addresses: { [a.id]: [...a.addresses] } });
     const remote = await ending(b.mon(`${a.id}#nosuch`));
-    expect((remote.error as PortKilled).reason).toEqual(['no_such_port', 'cannot monitor nonexistent port', `${a.id}#nosuch`]);
+    expect((remote.error as PortKilled).reason).toEqual([
+      'no_such_port',
+      'cannot monitor nonexistent port',
+      `${a.id}#nosuch`,
+    ]);
     const local = await ending(b.mon(`${b.id}#nosuch`));
     expect((local.error as PortKilled).reason[0]).toBe('no_such_port');
   });
@@ -148,7 +159,11 @@ describe('mon ends on every failure path', () => {
     const [local, remote] = await Promise.all([onLocal, onRemote]);
     expect(local).toEqual({ values: [] });
     expect((remote.error as PortKilled).reason).toEqual(['transport_error', a.id, 'node closed']);
-    expect(((await ending(b.mon(remotePort.id), 1000)).error as PortKilled).reason).toEqual(['transport_error', a.id, 'node closed']);
+    expect(((await ending(b.mon(remotePort.id), 1000)).error as PortKilled).reason).toEqual([
+      'transport_error',
+      a.id,
+      'node closed',
+    ]);
     expect(((await ending(b.mon(localPort.id), 1000)).error as PortKilled).reason[0]).toBe('no_such_port');
   });
 });
@@ -229,7 +244,12 @@ describe('createNode ends on every failure path', () => {
       { framingFormat: ['storable'] },
     ];
     for (const options of bad) {
-      const err = await createNode({ norc: true, stderrLog: false, secret: SECRET, ...(options as object) }).then(
+      const err = await createNode({
+        norc: true,
+        stderrLog: false,
+        secret: SECRET,
+        ...(options as object),
+      }).then(
         (x) => (cleanup.push(() => x.close()), undefined),
         (e: unknown) => e,
       );

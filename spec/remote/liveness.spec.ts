@@ -21,7 +21,10 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await Promise.resolve(f()).catch(() => {});
 });
 
-async function node(nodeid: string, options: Parameters<typeof makeNode>[1] = {}): Promise<AempNode & { logs: { level: string; message: string }[] }> {
+async function node(
+  nodeid: string,
+  options: Parameters<typeof makeNode>[1] = {},
+): Promise<AempNode & { logs: { level: string; message: string }[] }> {
   const n = await makeNode(nodeid, { monitorTimeout: 1, framingFormat: ['json'], ...options });
   cleanup.push(() => n.close());
   return n;
@@ -42,7 +45,9 @@ const PEER = 'perlish/Lv1';
  * connected to `n`. Frames from `n` are collected; `answer` makes it answer
  * `time` requests as a Perl node does (`snd REPLY..., AE::now`).
  */
-async function handPeer(n: AempNode): Promise<{ peer: RawPeer; frames: unknown[][]; answer: { on: boolean } }> {
+async function handPeer(
+  n: AempNode,
+): Promise<{ peer: RawPeer; frames: unknown[][]; answer: { on: boolean } }> {
   const port = Number((n.addresses[0] as string).split(':')[1]);
   const peer = await rawPeer(port);
   cleanup.push(() => void peer.socket.destroy());
@@ -87,7 +92,11 @@ describe('liveness: a silent peer is found within monitorTimeout', () => {
     const t0 = Date.now();
     const reason = await withTimeout(fired, 10_000, 'the monitor of a port on the stopped peer');
     const ms = Date.now() - t0;
-    expect(reason).toEqual(['transport_error', 'frozen', 'Connection timed out: nothing received within monitorTimeout (1 s)']);
+    expect(reason).toEqual([
+      'transport_error',
+      'frozen',
+      'Connection timed out: nothing received within monitorTimeout (1 s)',
+    ]);
     await until('node down', () => seen.length > 0);
     expect(seen).toEqual([{ node: 'frozen', up: false, reason }]);
     expect(p.isUp('frozen')).toBe(false);
@@ -101,7 +110,11 @@ describe('liveness: a silent peer is found within monitorTimeout', () => {
     await until('the peer is up', () => p.isUp(PEER));
     const t0 = Date.now();
     // four probes answered, and at least 2.5 × monitorTimeout of silence otherwise
-    await until('four answered probes', () => frames.filter(isProbe).length >= 4 && Date.now() - t0 > 2500, 10_000);
+    await until(
+      'four answered probes',
+      () => frames.filter(isProbe).length >= 4 && Date.now() - t0 > 2500,
+      10_000,
+    );
     expect(frames.find(isProbe)).toEqual(['', 'time', `${p.id}#`, 'devnull']);
     expect(p.isUp(PEER)).toBe(true);
     expect(seen).toEqual([{ node: PEER, up: true }]);
@@ -133,13 +146,19 @@ describe('liveness: a silent peer is found within monitorTimeout', () => {
     const watch = new Promise<Reason>((resolve) => p.mon(`${PEER}#x`, resolve));
     answer.on = false;
     const reason = await withTimeout(watch, 10_000, 'the monitor of the silent peer');
-    expect(reason).toEqual(['transport_error', PEER, 'Connection timed out: nothing received within monitorTimeout (1 s)']);
+    expect(reason).toEqual([
+      'transport_error',
+      PEER,
+      'Connection timed out: nothing received within monitorTimeout (1 s)',
+    ]);
     await until('node down', () => seen.some((e) => !e.up));
     expect(seen).toEqual([
       { node: PEER, up: true },
       { node: PEER, up: false, reason },
     ]);
-    expect(p.logs.some((r) => r.level === 'warn' && r.message.includes('connection closed: Connection timed out'))).toBe(true);
+    expect(
+      p.logs.some((r) => r.level === 'warn' && r.message.includes('connection closed: Connection timed out')),
+    ).toBe(true);
   });
 
   it('a peer that stalls in the middle of a frame is cut with a logged reason', async () => {
@@ -154,10 +173,16 @@ describe('liveness: a silent peer is found within monitorTimeout', () => {
     expect(seen.at(-1)).toEqual({
       node: PEER,
       up: false,
-      reason: ['transport_error', PEER, 'Connection timed out: stalled inside a frame for monitorTimeout (1 s)'],
+      reason: [
+        'transport_error',
+        PEER,
+        'Connection timed out: stalled inside a frame for monitorTimeout (1 s)',
+      ],
     });
     const line = p.logs.find((r) => r.message.includes('stalled inside a frame'));
     expect(line?.level).toBe('warn');
-    expect(line?.message).toMatch(/^perlish\/Lv1 \(127\.0\.0\.1:\d+\): connection closed: Connection timed out: stalled inside a frame/);
+    expect(line?.message).toMatch(
+      /^perlish\/Lv1 \(127\.0\.0\.1:\d+\): connection closed: Connection timed out: stalled inside a frame/,
+    );
   });
 });

@@ -16,7 +16,10 @@ afterEach(async () => {
 
 function ended(c: Pair['client']): { error: unknown; done: boolean } {
   const state = { error: undefined as unknown, done: false };
-  c.closed$.subscribe({ complete: () => (state.done = true), error: (e: unknown) => ((state.error = e), (state.done = true)) });
+  c.closed$.subscribe({
+    complete: () => (state.done = true),
+    error: (e: unknown) => ((state.error = e), (state.done = true)),
+  });
   return state;
 }
 
@@ -37,8 +40,16 @@ describe('transport liveness', () => {
     expect(got).toContainEqual(probe);
     expect(end.error).toBeInstanceOf(ConnectionError);
     expect((end.error as ConnectionError).code).toBe('timeout');
-    expect((end.error as ConnectionError).message).toBe('Connection timed out: nothing received within monitorTimeout (0.4 s)');
-    await logs.waitFor((l) => l.level === 'warn' && l.message.endsWith('connection closed: Connection timed out: nothing received within monitorTimeout (0.4 s)'));
+    expect((end.error as ConnectionError).message).toBe(
+      'Connection timed out: nothing received within monitorTimeout (0.4 s)',
+    );
+    await logs.waitFor(
+      (l) =>
+        l.level === 'warn' &&
+        l.message.endsWith(
+          'connection closed: Connection timed out: nothing received within monitorTimeout (0.4 s)',
+        ),
+    );
   });
 
   it('with a probe: answers keep the link open', async () => {
@@ -58,7 +69,11 @@ describe('transport liveness', () => {
     const end = ended(pair.client);
     pair.client.onFrame(() => {});
     const t0 = Date.now();
-    await until('four probes answered over 2.5 × monitorTimeout', () => probes >= 4 && Date.now() - t0 > 1000, 5000);
+    await until(
+      'four probes answered over 2.5 × monitorTimeout',
+      () => probes >= 4 && Date.now() - t0 > 1000,
+      5000,
+    );
     expect(end.done).toBe(false);
     expect(pair.client.state).toBe('open');
   });
