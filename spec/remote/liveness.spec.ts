@@ -10,7 +10,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { jsonFraming } from '../../src/streams/framing/index.js';
-import type { AempNode, NodeEvent, Reason } from '../../src/index.js';
+import { CallTimeout, type AempNode, type NodeEvent, type Reason } from '../../src/index.js';
 import { startChild } from '../helpers/child.js';
 import { rawPeer, until, withTimeout, type RawPeer } from '../helpers/net.js';
 import { makeNode, SECRET } from '../helpers/nodes.js';
@@ -78,20 +78,29 @@ async function handPeer(
 const isProbe = (f: unknown[]) => f[0] === '' && f[1] === 'time';
 
 describe('liveness: a silent peer is found within monitorTimeout', () => {
-  it('a peer process stopped with SIGSTOP (socket open, no answers): monitors fire transport_error, the node goes down', async () => {
+  it('a peer process stopped with SIGSTOP (socket open, no answers): monitors and calls end with transport_error, the node goes down', async () => {
     const port = await freePort();
     const c = await startChild({ nodeid: 'frozen', binds: [`127.0.0.1:${port}`], secret: SECRET });
     cleanup.push(() => c.stop());
     cleanup.push(() => void c.proc.kill('SIGCONT'));
-    const p = await node('watcher', { addresses: { frozen: [`127.0.0.1:${port}`] } });
+    const p = await node('watcher', { addresses: { frozen: [`127.0.0.1:${port}`] }, connectInterval: 0.5 });
     expect(await firstValueFrom(p.cal(c.ports.echo, 'hi', { timeout: 10 }))).toEqual(['hi']);
     const fired = new Promise<Reason>((resolve) => p.mon(c.ports.echo, resolve));
     const seen = events(p);
 
     c.proc.kill('SIGSTOP');
     const t0 = Date.now();
+    const calls = [p.cal(c.ports.echo, 'hello?'), p.cal(c.ports.echo, 'hello?', { timeout: 0.5 })].map((o) =>
+      firstValueFrom(o).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+    );
     const reason = await withTimeout(fired, 10_000, 'the monitor of a port on the stopped peer');
     const ms = Date.now() - t0;
+    const [untimed, timed] = await withTimeout(Promise.all(calls), 10_000, 'the calls to the stopped peer');
+    expect(untimed).toEqual({ error: expect.objectContaining({ reason }) });
+    expect(timed).toEqual({ error: expect.any(CallTimeout) });
     expect(reason).toEqual([
       'transport_error',
       'frozen',
@@ -100,6 +109,13 @@ describe('liveness: a silent peer is found within monitorTimeout', () => {
     await until('node down', () => seen.length > 0);
     expect(seen).toEqual([{ node: 'frozen', up: false, reason }]);
     expect(p.isUp('frozen')).toBe(false);
+    // the stopped process still accepts TCP connections but never greets: the connect deadline ends the next call
+    const again = await withTimeout(
+      firstValueFrom(p.cal(c.ports.echo, 'anyone?')).catch((e: unknown) => e),
+      10_000,
+      'a call after the node went down',
+    );
+    expect(again).toMatchObject({ reason: ['transport_error', 'frozen', 'connect timeout'] });
     if (process.env['AEMP_DEBUG']) console.log(`stopped peer found after ${ms} ms (monitorTimeout 1 s)`);
   });
 
