@@ -2,10 +2,12 @@
  * The liveness watch of a bare transport connection (no node behind it):
  * with a `probe` a quiet link gets the probe and an unanswered one is
  * closed within `monitorTimeout` (ConnectionError, code `timeout`); without
- * one a link quiet between frames stays open.
+ * one a link quiet between frames stays open. The watch's ticks alone, on
+ * fake timers: when it probes and when it gives up.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionError } from '../../src/streams/index.js';
+import { Liveness, QUIET_TICKS } from '../../src/streams/transport/liveness.js';
 import { collectLogs, connectPair, until, type Pair } from '../helpers/net.js';
 
 const SECRET = 's3cret';
@@ -95,5 +97,63 @@ describe('transport liveness', () => {
     pair.client.write(['still', 'there']);
     await until('the frame', () => got.length === 1, 5000);
     expect(got).toEqual([['still', 'there']]);
+  });
+});
+
+describe('the watch, tick by tick (fake timers)', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  function watch() {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setImmediate', 'clearImmediate'] });
+    const calls: string[] = [];
+    const w = new Liveness(4, { probe: () => calls.push('probe'), quiet: () => calls.push('quiet') });
+    /** One tick (1 s: monitorTimeout 4 s / 4) and the immediate that judges it. */
+    const tick = () => {
+      vi.advanceTimersByTime(1000);
+      vi.advanceTimersByTime(1); // the immediate the interval scheduled (fake timers run it only on a later step)
+    };
+    return { w, calls, tick };
+  }
+
+  it('a quiet link: one probe after the first quiet tick, given up at the third, every later quiet tick again', () => {
+    const { w, calls, tick } = watch();
+    w.start();
+    tick();
+    expect(calls).toEqual(['probe']);
+    for (let i = 2; i < QUIET_TICKS; i++) tick();
+    expect(calls).toEqual(['probe']);
+    tick();
+    expect(calls).toEqual(['probe', 'quiet']);
+    tick();
+    expect(calls).toEqual(['probe', 'quiet', 'quiet']);
+    w.stop();
+  });
+
+  it('a sign of life in every tick: never a probe; an answer after the probe starts the count again', () => {
+    const { w, calls, tick } = watch();
+    w.start();
+    for (let i = 0; i < 20; i++) {
+      w.heard();
+      tick();
+    }
+    expect(calls).toEqual([]);
+    tick(); // quiet: probe
+    w.heard(); // answered
+    tick();
+    tick(); // quiet again: probe again, the count started over
+    tick();
+    expect(calls).toEqual(['probe', 'probe']);
+    tick();
+    expect(calls).toEqual(['probe', 'probe', 'quiet']);
+    w.stop();
+  });
+
+  it('stopped (or never started), it does nothing', () => {
+    const { w, calls, tick } = watch();
+    for (let i = 0; i < 5; i++) tick();
+    w.start();
+    w.stop();
+    for (let i = 0; i < 5; i++) tick();
+    expect(calls).toEqual([]);
   });
 });

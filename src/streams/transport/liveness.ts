@@ -10,10 +10,11 @@
  * between ticks the cost is one boolean store per chunk received. A busy
  * link never sends a probe.
  *
- * Ticks only count: the verdict needs {@link QUIET_TICKS} ticks in a row
- * without a sign of life, and it is checked once more after the next poll
- * of I/O, so a process that was itself stalled (a long synchronous job) does
- * not condemn a peer whose answer is waiting in the socket.
+ * Ticks only count, and each is judged after the next poll of I/O (in a
+ * `setImmediate`): the verdict needs {@link QUIET_TICKS} ticks in a row
+ * without a sign of life, so a process that was itself stalled (a long
+ * synchronous job, a paused VM) neither probes nor condemns a peer whose
+ * data is waiting in the socket.
  * @module
  */
 
@@ -40,7 +41,7 @@ export class Liveness {
   #heard = false;
   #quiet = 0;
   #timer: NodeJS.Timeout | undefined;
-  #verdict: NodeJS.Immediate | undefined;
+  #judging: NodeJS.Immediate | undefined;
   readonly #periodMs: number;
   readonly #hooks: LivenessHooks;
 
@@ -65,12 +66,19 @@ export class Liveness {
   /** Stops for good. */
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
-    if (this.#verdict !== undefined) clearImmediate(this.#verdict);
+    if (this.#judging !== undefined) clearImmediate(this.#judging);
     this.#timer = undefined;
-    this.#verdict = undefined;
+    this.#judging = undefined;
   }
 
+  /** The interval: judge after the I/O that waited behind this timer was read. */
   readonly #tick = (): void => {
+    this.#judging ??= setImmediate(this.#judge);
+  };
+
+  readonly #judge = (): void => {
+    this.#judging = undefined;
+    if (this.#timer === undefined) return; // stopped
     if (this.#heard) {
       this.#heard = false;
       this.#quiet = 0;
@@ -78,13 +86,6 @@ export class Liveness {
     }
     this.#quiet++;
     if (this.#quiet === 1) this.#hooks.probe();
-    else if (this.#quiet >= QUIET_TICKS && this.#verdict === undefined)
-      this.#verdict = setImmediate(this.#decide); // after the I/O that waited behind this tick
-  };
-
-  readonly #decide = (): void => {
-    this.#verdict = undefined;
-    if (this.#timer === undefined || this.#heard) return; // stopped, or the answer was in the socket
-    this.#hooks.quiet();
+    else if (this.#quiet >= QUIET_TICKS) this.#hooks.quiet();
   };
 }
