@@ -137,6 +137,20 @@ describe('liveness: a silent peer is found within monitorTimeout', () => {
     expect(p.logs.filter((r) => r.level === 'warn' || r.level === 'error')).toEqual([]);
   });
 
+  it('two of our nodes, idle: the probes (and their answers) keep the link up, no false cut', async () => {
+    const a = await node('idle/A');
+    const b = await node('idle/B', { addresses: { [a.id]: [...a.addresses] } });
+    const seenA = events(a);
+    const seenB = events(b);
+    expect(await firstValueFrom(b.cal(`${a.id}#`, 'time', { timeout: 5 }))).toEqual([expect.any(Number)]);
+    const t0 = Date.now();
+    // with nothing on the wire either side would cut the link within monitorTimeout (1 s)
+    await until('1.5 × monitorTimeout of idleness', () => Date.now() - t0 > 1500, 5000);
+    expect([a.isUp(b.id), b.isUp(a.id)]).toEqual([true, true]);
+    expect(seenA).toEqual([{ node: b.id, up: true }]);
+    expect(seenB).toEqual([{ node: a.id, up: true }]);
+  });
+
   it('a busy link is never probed: traffic from the peer proves it alive', async () => {
     const p = await node('busy/Cd');
     const { peer, frames } = await handPeer(p);
