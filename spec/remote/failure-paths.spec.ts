@@ -219,6 +219,19 @@ describe('createNode ends on every failure path', () => {
     expect(x.addresses).toEqual([`127.0.0.1:${free}`]);
   });
 
+  it('a bind that cannot be made (unknown host name, port out of range) rejects with the reason', async () => {
+    for (const [bind, text] of [
+      ['no.such.host.invalid:0', /no\.such\.host\.invalid:0: /],
+      ['127.0.0.1:99999', /127\.0\.0\.1:99999: invalid bind address/],
+    ] as const) {
+      const err = await createNode({ binds: [bind], secret: SECRET, norc: true, stderrLog: false }).then(
+        (x) => (cleanup.push(() => x.close()), undefined),
+        (e: unknown) => e,
+      );
+      expect(String(err), bind).toMatch(text);
+    }
+  });
+
   it('bad configuration rejects with a ConfigError or TypeError naming the key', async () => {
     const bad = [
       { monitorTimeout: -1 },
