@@ -18,6 +18,8 @@ export function transportOptions(kernel: Kernel, config: ResolvedConfig): Transp
     authAccept: [...config.authAccept],
     framingFormat: [...config.framingFormat],
     monitorTimeout: config.monitorTimeout,
+    // liveness: a quiet link is asked the time; every AEMP node (Perl's too) answers to our node port's devnull
+    probe: ['', 'time', `${kernel.id}#`, 'devnull'],
     connectInterval: config.connectInterval,
     maxLineBytes: config.maxLineBytes,
     maxFrameBytes: config.maxFrameBytes,

@@ -208,6 +208,10 @@ export class RemoteNode {
 
   /** Closes the link, if any, and forgets everything. */
   close(): void {
+    // our monitors of its ports end too (every `mon`/`cal` must end): as `mon` on a closed network does
+    const pending = [...this.#monitors.values()];
+    this.#monitors.clear();
+    for (const list of pending) for (const fn of list) this.#run(fn, ['transport_error', this.id, 'node closed']);
     const link = this.link;
     this.link = undefined;
     this.state = 'down';

@@ -9,7 +9,7 @@ export type ConnectionErrorCode =
   | 'handshake'
   /** TLS could not be established or the peer's certificate was refused. */
   | 'tls'
-  /** A deadline passed (connect deadline, handshake read timeout). */
+  /** A deadline passed (connect deadline, handshake read timeout, a peer silent for `monitorTimeout`). */
   | 'timeout'
   /** The peer closed the connection in the middle of something (handshake, a frame). */
   | 'eof'

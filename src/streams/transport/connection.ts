@@ -16,6 +16,7 @@ import {
 import type { Greeting, HandshakeResult } from '../handshake/index.js';
 import { ConnectionError, type ConnectionErrorCode } from './connection-error.js';
 import { socketErrorText } from './errno.js';
+import { Liveness } from './liveness.js';
 import type { ResolvedOptions } from './options.js';
 
 /** What we send: our chosen framing and the auth method we used. */
@@ -73,7 +74,9 @@ export interface ConnectionParts {
  *   tick leaves in one socket write.
  * - The end: {@link closed$} completes when we {@link close} it or the peer
  *   closes it between frames, and errors with a {@link ConnectionError}
- *   otherwise (socket error, undecodable data, end of file inside a frame).
+ *   otherwise (socket error, undecodable data, end of file inside a frame,
+ *   no data for `monitorTimeout` inside a frame or — with a `probe` — at all:
+ *   see `liveness.ts`).
  *   {@link closeReason} holds the text either way (`Unexpected end-of-file`
  *   for a peer close, as Perl reports it).
  */
@@ -115,6 +118,7 @@ export class Connection {
   #backlogSubs: Set<Subscriber<number>> | undefined;
   #drainWaiters: (() => void)[] | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
+  readonly #live: Liveness;
 
   /** @internal — made by `connect`/`listen` after a successful handshake. */
   constructor(p: ConnectionParts) {
@@ -139,6 +143,7 @@ export class Connection {
     this.closed$ = this.#closed.asObservable();
     this.frames$ = new Observable<Frame>((sub) => this.#subscribeFrames(sub));
     this.backlog$ = new Observable<number>((sub) => this.#subscribeBacklog(sub));
+    this.#live = new Liveness(p.opts.monitorTimeout, { probe: this.#probe, quiet: this.#quiet });
 
     const s = this.#stream;
     s.pause();
@@ -168,6 +173,7 @@ export class Connection {
     this.#handler = handler;
     if (this.#reading || this.#state !== 'open') return;
     this.#reading = true;
+    this.#live.start();
     const rest = this.#rest;
     this.#rest = undefined;
     if (rest) this.#onData(rest);
@@ -231,6 +237,7 @@ export class Connection {
 
   readonly #onData = (chunk: Uint8Array): void => {
     if (this.#state !== 'open') return;
+    this.#live.heard();
     try {
       this.#decoder.push(chunk, this.#deliver);
     } catch (e) {
@@ -283,6 +290,7 @@ export class Connection {
 
   readonly #afterWrite = (err?: Error | null): void => {
     if (err) return; // reported by the 'error' event
+    if (this.backlog > 0) this.#live.heard(); // stuck behind our own bytes, but the peer takes them in
     if (this.#backlogSubs) this.#emitBacklog();
     if (this.#drainWaiters && this.backlog === 0) this.#releaseDrainWaiters();
   };
@@ -309,6 +317,26 @@ export class Connection {
     this.#drainWaiters = undefined;
     for (const resolve of w ?? []) resolve();
   }
+
+  // ---- liveness (see liveness.ts) ---------------------------------------------
+
+  readonly #probe = (): void => {
+    if (this.#opts.probe === undefined) return;
+    try {
+      this.write(this.#opts.probe);
+    } catch (e) {
+      this.#opts.log('error', 'transport', `${this.#label()}: liveness probe cannot be sent: ${String(e)}`);
+    }
+  };
+
+  readonly #quiet = (): void => {
+    if (this.#state !== 'open') return;
+    const limit = `monitorTimeout (${this.#opts.monitorTimeout} s)`;
+    if (this.#decoder.pending > 0)
+      this.#fail(`Connection timed out: stalled inside a frame for ${limit}`, 'timeout', 'warn');
+    else if (this.#opts.probe !== undefined)
+      this.#fail(`Connection timed out: nothing received within ${limit}`, 'timeout', 'warn');
+  };
 
   // ---- the end ---------------------------------------------------------------
 
@@ -343,6 +371,7 @@ export class Connection {
   #end(state: ConnectionState, reason: string): void {
     this.#state = state;
     this.#reason = reason;
+    this.#live.stop();
     this.#handler = dropFrame;
     this.#rest = undefined;
     if (this.#drainWaiters) this.#releaseDrainWaiters();

@@ -27,8 +27,21 @@ export interface TransportOptions {
   readonly authAccept?: readonly string[] | undefined;
   /** Framings in preference order; default `cbor,json`. Ones we cannot speak (`storable`) are dropped. */
   readonly framingFormat?: readonly string[] | undefined;
-  /** Handshake read timeout in seconds; default 30. */
+  /**
+   * Seconds; default 30. The handshake read timeout, and after it the
+   * liveness limit: a connection with no data from the peer for this long
+   * while inside a frame is closed, and so is one with no data at all when
+   * {@link probe} is set (see `liveness.ts`).
+   */
   readonly monitorTimeout?: number | undefined;
+  /**
+   * A frame the peer must answer, sent when the link has been quiet for a
+   * quarter of {@link monitorTimeout} (a node sends the node-port request
+   * `["", "time", "<own id>#", "devnull"]`, which every AEMP node answers).
+   * With it a peer that sends nothing for `monitorTimeout` is given up;
+   * without it (the default) only a stall inside a frame is.
+   */
+  readonly probe?: readonly unknown[] | undefined;
   /** Deadline of {@link connect} in seconds (TCP connect + handshake); default 2. */
   readonly connectInterval?: number | undefined;
   /** Longest handshake line in bytes, LF included; default 4096. */
@@ -56,6 +69,7 @@ export interface ResolvedOptions {
   readonly authAccept: readonly string[];
   readonly framings: readonly string[];
   readonly monitorTimeout: number;
+  readonly probe: readonly unknown[] | undefined;
   readonly connectInterval: number;
   readonly maxLineBytes: number;
   readonly maxFrameBytes: number;
@@ -87,6 +101,12 @@ function positive(name: string, value: number | undefined, dflt: number): number
   return n;
 }
 
+function probeFrame(p: readonly unknown[] | undefined): readonly unknown[] | undefined {
+  if (p === undefined) return undefined;
+  if (!Array.isArray(p) || p.length === 0) throw new TypeError('probe: expected a non-empty frame (an array)');
+  return [...(p as unknown[])];
+}
+
 /**
  * Checks and defaults the options.
  * @throws {TypeError} on an invalid node id, list entry, number or certificate.
@@ -110,6 +130,7 @@ export function resolveOptions(o: TransportOptions): ResolvedOptions {
     authAccept: list('authAccept', o.authAccept, DEFAULT_AUTH_ACCEPT),
     framings,
     monitorTimeout: positive('monitorTimeout', o.monitorTimeout, 30),
+    probe: probeFrame(o.probe),
     connectInterval: positive('connectInterval', o.connectInterval, 2),
     maxLineBytes: Math.floor(positive('maxLineBytes', o.maxLineBytes, DEFAULT_MAX_LINE_BYTES)),
     maxFrameBytes: Math.floor(positive('maxFrameBytes', o.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES)),
