@@ -234,7 +234,7 @@ await check('framing in use', async () => {
   return `perl sends ${r.result[0]}, perl receives ${r.result[1]}, tls=${r.result[2]}, ts provider=${r.result[3]}`;
 });
 
-summary();
+const code = summary();
 perl.kill();
 await node.close();
-process.exit(0);
+process.exit(code);

@@ -264,6 +264,6 @@ await check(
 );
 
 writeFileSync(join(LOGDIR, 'cli.aemp.log'), cliLog.join('\n'));
-summary();
+const code = summary();
 pg.kill();
-process.exit(0);
+process.exit(code);

@@ -223,7 +223,7 @@ await check('ours: node port of B responds (cal time)', async () => {
   return JSON.stringify(r);
 });
 
-summary();
+const code = summary();
 perl.kill();
 await node.close();
-process.exit(0);
+process.exit(code);

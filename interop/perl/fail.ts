@@ -105,5 +105,5 @@ import { PerlNode, tsNode, SECRET, check, summary, sleep, logNode } from './lib.
   );
   perl.kill();
 }
-summary();
-process.exit(0);
+const code = summary();
+process.exit(code);

@@ -122,9 +122,14 @@ export async function check(name: string, fn: () => Promise<string | void>, time
     console.log(`FAIL ${name} — ${String((e as Error)?.message ?? e)}`);
   }
 }
-export function summary(): void {
+/**
+ * Prints the `N/M passed` line and returns the exit code for the scenario:
+ * 1 when any check failed or none ran, else 0.
+ */
+export function summary(): number {
   const f = results.filter((r) => !r.ok).length;
   console.log(`\n${results.length - f}/${results.length} passed`);
+  return f > 0 || results.length === 0 ? 1 : 0;
 }
 export function eq(a: unknown, b: unknown, what = ''): void {
   const canon = (v: unknown): unknown =>

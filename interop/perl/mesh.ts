@@ -45,10 +45,10 @@ async function finish(): Promise<never> {
   await check('no uncaught errors', async () => {
     if (uncaught) throw new Error(`${uncaught} uncaught`);
   });
-  summary();
+  const code = summary();
   await ts.close();
   await tg.close();
-  process.exit(0);
+  process.exit(code);
 }
 process.on('uncaughtException', (e) => {
   uncaught++;

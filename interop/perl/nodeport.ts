@@ -224,7 +224,7 @@ await check('after all that: Perl cal to our echo works', async () => {
   const r = await firstValueFrom(node.cal(perl.ready.ports.echo, 'x', { timeout: 3 }));
   return JSON.stringify([e.reply, r]) + ` uncaught=${uncaught.length}`;
 });
-summary();
+const code = summary();
 perl.kill();
 await node.close();
-process.exit(0);
+process.exit(code);

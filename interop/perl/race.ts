@@ -49,7 +49,7 @@ await check('ours: snd to perlr (no address) then perlr connects in 300 ms → d
     );
   return `perl's queued msg ${gotPerl ? 'delivered' : 'not delivered'}`;
 });
-summary();
+const code = summary();
 perl.kill();
 await node.close();
-process.exit(0);
+process.exit(code);
