@@ -124,6 +124,7 @@ await check(
   'aemp mon nonexistent port',
   async () => {
     const r = await aemp(['mon', 'pseed#nope']);
+    if (!r.out.includes('no_such_port')) throw new Error(`rc=${r.code} ${r.out.trim()} ${r.err.trim()}`);
     return `rc=${r.code} ${r.out.trim()} ${r.err.trim()}`;
   },
   25,

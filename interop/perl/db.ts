@@ -77,6 +77,7 @@ await check(
 
 await check('ours: master known', async () => {
   for (let i = 0; i < 100 && !(node.db as any).master; i++) await sleep(50);
+  if (!(node.db as any).master) throw new Error('no master after 5 s');
   return `master=${(node.db as any).master} global=${(node.db as any).isGlobal ?? (node.db as any).global}`;
 });
 
