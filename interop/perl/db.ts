@@ -5,12 +5,11 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { createNode, type FamilyDelta } from '../../src/index.js';
-import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll, freeAddress } from './lib.js';
 
 const mode = process.argv[2] ?? 'perl-seed';
 const tag = `db-${mode}`;
-const seedPort = 20000 + (process.pid % 20000);
-const seedAddr = `127.0.0.1:${seedPort}`;
+const seedAddr = await freeAddress();
 
 let perl: PerlNode; // "B": the seed in perl-seed mode, a slave in ts-seed mode
 let node: Awaited<ReturnType<typeof createNode>>; // "A": ours

@@ -2,6 +2,7 @@
 import { createNode, type AempNode, type CreateNodeOptions } from '../../src/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -170,4 +171,19 @@ export function logNode(node: { log$: any }, name: string) {
  */
 export function tsNode(options: CreateNodeOptions): Promise<AempNode> {
   return createNode({ binds: ['127.0.0.1:0'], secret: SECRET, norc: true, stderrLog: 'warn', ...options });
+}
+
+/**
+ * A loopback address `127.0.0.1:PORT` whose port was free a moment ago (the
+ * kernel picked it), for a node that must listen on a fixed address (a seed).
+ */
+export function freeAddress(): Promise<string> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(`127.0.0.1:${port}`));
+    });
+  });
 }

@@ -5,11 +5,10 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { type FamilyDelta } from '../../src/index.js';
-import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll, freeAddress } from './lib.js';
 
-const base = 20000 + (process.pid % 20000);
-const A = `127.0.0.1:${base}`,
-  B = `127.0.0.1:${base + 1}`;
+const A = await freeAddress(),
+  B = await freeAddress();
 const pg = await startPerlGlobal('mesh-PG');
 const tg = await tsNode({
   nodeid: 'tglobal',

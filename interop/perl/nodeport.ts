@@ -202,7 +202,10 @@ await check(
     const after = perl.events.filter((e) => e.port === 'lc').length;
     await psnd(`AnyEvent::MP::kil "${lc}"`);
     if (after - before > 200) throw new Error(`storm: ${after - before} records in 1.5s`);
-    if (!perl.events.some((e) => e.port === 'lc' && /Trigger::error/.test(String(e.msg[3]))))
+    const forwarded = await perl
+      .waitFor((e) => e.port === 'lc' && /Trigger::error/.test(String(e.msg[3])), 5)
+      .catch(() => undefined);
+    if (!forwarded)
       throw new Error(
         'error record not forwarded: ' +
           JSON.stringify(perl.events.filter((e) => e.port === 'lc').map((e) => e.msg)),
