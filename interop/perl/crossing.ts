@@ -1,7 +1,7 @@
 /**
  * Scenario: crossing connects. Ours and a Perl node, each knowing the other's address and not
  * yet connected, open a connection to each other at the same instant and at once send
- * (snd ×5, mon, cal) to the other — 30 trials, each with a fresh node of ours (a new node id,
+ * (snd ×5, mon, cal) to the other — 100 trials (about 25 s), each with a fresh node of ours (a new node id,
  * so both sides start unconnected), the two starts shifted against each other by −3…+3 ms.
  *
  * Checked on our side, per trial: everything ours queued arrives on Perl, in order; our cal
@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerlNode, tsNode, SECRET, LOGDIR, check, summary, sleep, logNode, poll } from './lib.js';
 
-const TRIALS = Number(process.argv[2] ?? 30);
+const TRIALS = Number(process.argv[2] ?? 100);
 const N = 5;
 const perl = new PerlNode('crossing', { nodeid: 'pcross', binds: ['127.0.0.1:0'], secret: SECRET });
 await perl.start();
