@@ -5,19 +5,35 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PerlNode, tsNode, SECRET, LOGDIR, check, summary, sleep, logNode } from './lib.js';
+import {
+  PerlNode,
+  tsNode,
+  SECRET,
+  LOGDIR,
+  check,
+  summary,
+  sleep,
+  logNode,
+  freeAddress,
+  poll,
+} from './lib.js';
 
 const RC = '/tmp/pi/interop.rc';
 mkdirSync('/tmp/pi', { recursive: true });
 writeFileSync(RC, JSON.stringify({ secret: SECRET }) + '\n');
-const base = 20000 + (process.pid % 20000);
-const A = `127.0.0.1:${base}`;
+const A = await freeAddress();
 const cliLog: string[] = [];
 
-/** runs `aemp --rc RC --seed A ARGS…`; with killAfterMs, SIGINT after that long */
+/** runs `aemp --rc RC --seed A ARGS…`; SIGINT once `until` holds for its output, or after killAfterMs */
 function aemp(
   args: string[],
-  opts: { killAfterMs?: number; seed?: string; noRcFlag?: boolean; onOut?: (s: string) => void } = {},
+  opts: {
+    killAfterMs?: number;
+    seed?: string;
+    noRcFlag?: boolean;
+    onOut?: (s: string) => void;
+    until?: (s: string) => boolean;
+  } = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((res) => {
     const argv = [
@@ -36,21 +52,22 @@ function aemp(
     });
     let out = '',
       err = '';
+    // npx → node: signal the whole group (npx → tsx → node)
+    const stop = () => {
+      try {
+        process.kill(-p.pid!, 'SIGINT');
+      } catch {}
+    };
     p.stdout.on('data', (d) => {
       out += d;
       opts.onOut?.(out);
+      if (opts.until?.(out)) stop();
     });
     p.stderr.on('data', (d) => {
       err += d;
     });
     let t: NodeJS.Timeout | undefined;
-    if (opts.killAfterMs)
-      t = setTimeout(() => {
-        // npx → node: signal the real node process (children of npx), then npx
-        try {
-          process.kill(-p.pid!, 'SIGINT');
-        } catch {} // the whole group (npx → tsx → node)
-      }, opts.killAfterMs);
+    if (opts.killAfterMs) t = setTimeout(stop, opts.killAfterMs);
     p.on('exit', (code) => {
       if (t) clearTimeout(t);
       cliLog.push(`$ aemp ${args.join(' ')}\n${out}${err}rc=${code}\n`);
@@ -111,7 +128,16 @@ await check(
   async () => {
     const p = (await pg.cmd({ cmd: 'port', name: 'victim' })).result;
     const run = aemp(['mon', p]);
-    await sleep(4000);
+    // kil only once the aemp process's monitor is registered on Perl (it is slow to start under load)
+    const name = p.slice(p.indexOf('#') + 1);
+    const monitored = await poll(
+      async () =>
+        (await pg.cmd({ cmd: 'eval', code: `exists $AnyEvent::MP::Kernel::LMON{"${name}"} ? 1 : 0` }))
+          .result[0],
+      (v) => v === 1,
+      150,
+    );
+    if (monitored !== 1) throw new Error('the aemp mon process never monitored the port on Perl');
     pg.send({ cmd: 'kil', port: p, reason: ['boom', 'x'] });
     const r = await run;
     if (r.code !== 0 || !r.out.includes('boom')) throw new Error(`rc ${r.code}: ${r.out} ${r.err}`);
@@ -124,6 +150,7 @@ await check(
   'aemp mon nonexistent port',
   async () => {
     const r = await aemp(['mon', 'pseed#nope']);
+    if (!r.out.includes('no_such_port')) throw new Error(`rc=${r.code} ${r.out.trim()} ${r.err.trim()}`);
     return `rc=${r.code} ${r.out.trim()} ${r.err.trim()}`;
   },
   25,
@@ -206,18 +233,19 @@ await check(
 await check(
   "aemp logs catches a Perl node's records",
   async () => {
-    let got = false;
+    // Perl logs every 500 ms until `aemp logs` (slow to start under load) shows the last line
+    let ended = false;
     const run = aemp(['logs', '-l', 'info'], {
-      killAfterMs: 9000,
-      onOut: (o) => {
-        got ||= o.includes('hello from perl');
-      },
-    });
-    await sleep(5000);
-    pg.send({
-      cmd: 'eval',
-      code: 'AE::log error => "hello from perl error"; AE::log info => "hello from perl info"; AE::log debug => "hello from perl debug"; 1',
-    });
+      killAfterMs: 20000,
+      until: (o) => o.includes('hello from perl end'),
+    }).finally(() => (ended = true));
+    while (!ended) {
+      pg.send({
+        cmd: 'eval',
+        code: 'AE::log error => "hello from perl error"; AE::log info => "hello from perl info"; AE::log debug => "hello from perl debug"; AE::log error => "hello from perl end"; 1',
+      });
+      await sleep(500);
+    }
     const r = await run;
     if (!r.out.includes('hello from perl error'))
       throw new Error(`rc ${r.code}: out=${JSON.stringify(r.out)} err=${r.err.slice(-800)}`);
@@ -248,22 +276,30 @@ await check(
       code: 'require AnyEvent::MP::LogCatcher; AnyEvent::MP::LogCatcher::catch(7); 1',
     });
     if (r.error) throw new Error(r.error);
-    await sleep(2500);
-    // make ours log an error: an unknown node-port request
-    pc.send({ cmd: 'eval', code: 'AnyEvent::MP::snd("tsl#", "Trigger::from_catcher", 1); 1' });
-    await sleep(1500);
-    const log = readFileSync(join(LOGDIR, 'cli-PC.perl.log'), 'utf8');
-    const lines = log.split('\n').filter((l) => l.includes('[tsl') || l.includes('[pseed'));
+    // make ours log an error (an unknown node-port request), every 500 ms until Perl's catcher
+    // (which needs a while to find ours through the seed) has written it to its log
+    const caught = (l: string) => l.includes('[tsl') && l.includes('Trigger::from_catcher');
+    let calls = 0;
+    const lines = await poll(
+      async () => {
+        if (calls++ % 5 === 0)
+          pc.send({ cmd: 'eval', code: 'AnyEvent::MP::snd("tsl#", "Trigger::from_catcher", 1); 1' });
+        const log = readFileSync(join(LOGDIR, 'cli-PC.perl.log'), 'utf8');
+        return log.split('\n').filter((l) => l.includes('[tsl') || l.includes('[pseed'));
+      },
+      (ls) => ls.some(caught),
+      200,
+    );
     await tg.close();
     pc.kill();
-    if (!lines.some((l) => l.includes('[tsl') && l.includes('Trigger::from_catcher')))
+    if (!lines.some(caught))
       throw new Error('no [tsl] record in Perl log; lines: ' + JSON.stringify(lines.slice(0, 5)));
     return JSON.stringify(lines.filter((l) => l.includes('[tsl')).slice(0, 3));
   },
-  20,
+  25,
 );
 
 writeFileSync(join(LOGDIR, 'cli.aemp.log'), cliLog.join('\n'));
-summary();
+const code = summary();
 pg.kill();
-process.exit(0);
+process.exit(code);

@@ -5,12 +5,11 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { createNode, type FamilyDelta } from '../../src/index.js';
-import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll, freeAddress } from './lib.js';
 
 const mode = process.argv[2] ?? 'perl-seed';
 const tag = `db-${mode}`;
-const seedPort = 20000 + (process.pid % 20000);
-const seedAddr = `127.0.0.1:${seedPort}`;
+const seedAddr = await freeAddress();
 
 let perl: PerlNode; // "B": the seed in perl-seed mode, a slave in ts-seed mode
 let node: Awaited<ReturnType<typeof createNode>>; // "A": ours
@@ -77,6 +76,7 @@ await check(
 
 await check('ours: master known', async () => {
   for (let i = 0; i < 100 && !(node.db as any).master; i++) await sleep(50);
+  if (!(node.db as any).master) throw new Error('no master after 5 s');
   return `master=${(node.db as any).master} global=${(node.db as any).isGlobal ?? (node.db as any).global}`;
 });
 
@@ -223,7 +223,7 @@ await check('ours: node port of B responds (cal time)', async () => {
   return JSON.stringify(r);
 });
 
-summary();
+const code = summary();
 perl.kill();
 await node.close();
-process.exit(0);
+process.exit(code);

@@ -1,7 +1,14 @@
 /**
- * Scenario 4: edge values sent by Perl (Math::BigInt, undef, 1 MB string, 100-deep nesting,
- * byte strings, UTF-8-flagged strings), in JSON and CBOR framing: what arrives on ours, and
- * whether Perl gets back an `eq` value when ours echoes it.
+ * Scenario 4: edge values sent by Perl (undef, 1 MB string, 100-deep nesting, byte strings,
+ * UTF-8-flagged strings, integers beyond 2^53 up to the 64-bit limits, Math::BigInt), in JSON
+ * and CBOR framing: what arrives on ours, and whether Perl gets back an `eq` value when ours
+ * echoes it. An integer beyond ±(2^53−1) must arrive on ours as that exact BigInt.
+ *
+ * What Perl can send: plain integers (IV/UV, -2^63 … 2^64−1) in both framings — JSON::XS writes
+ * their digits, CBOR::XS a major type 0/1 integer. Math::BigInt only in CBOR: CBOR::XS writes
+ * one within ±2^31 as a plain integer and any other as a tag 2 bignum (negative ones beyond
+ * ±2^31 it cannot encode correctly, and it decodes tag 3 as −n, not −1−n: not asked here);
+ * JSON::XS refuses to encode a Math::BigInt at all, so the JSON run does not ask for those.
  * usage: npx tsx edge.ts [json|cbor]
  */
 import { PerlNode, tsNode, SECRET, check, summary, logNode } from './lib.js';
@@ -58,7 +65,7 @@ sub ::deq { my (\$x, \$y) = @_;
 sub ::desc { my \$v = shift; return 'undef' unless defined \$v; my \$r = ref \$v;
   if (\$r eq 'ARRAY') { my \$n = 0; while (ref \$v eq 'ARRAY' && @\$v == 1) { \$n++; \$v = \$v->[0] } return "ARRAY depth \$n -> " . ::desc(\$v) }
   return "\$r(\$v)" if \$r;
-  my \$s = "\$v"; return sprintf "scalar(len=%d utf8=%d %s)", length \$s, utf8::is_utf8(\$s) ? 1 : 0, length \$s < 40 ? join '', map { sprintf '\\\\x{%x}', ord } split //, \$s : '' }
+  my \$s = "\$v"; return sprintf "scalar(len=%d utf8=%d %s)", length \$s, utf8::is_utf8(\$s) ? 1 : 0, length \$s >= 40 ? '' : \$s =~ /^[\\x20-\\x7e]*\$/ ? qq("\$s") : join '', map { sprintf '\\\\x{%x}', ord } split //, \$s }
 %::E = (
   bigint => Math::BigInt->new("123456789012345678901234567890"),
   smallbigint => Math::BigInt->new("42"),
@@ -71,6 +78,8 @@ sub ::desc { my \$v = shift; return 'undef' unless defined \$v; my \$r = ref \$v
   latin1_upgraded => do { my \$s = "h\\xe9llo"; utf8::upgrade(\$s); \$s },
   utf8 => "h\\x{e9}llo \\x{2713} \\x{1F600}",
   bigfloat => 1e300, negzero => -0.0, int64 => 9007199254740993, uint64max => 18446744073709551615,
+  int63max => 9223372036854775807, int64min => -9223372036854775807 - 1, nint53 => -9007199254740993,
+  bigint63 => Math::BigInt->new("9223372036854775807"),
   emptyhash => {}, numstr => "0042",
 );
 $::CMP = port { my (\$k, \$v) = @_; \$PerlTest::OUT->({ ev => "edge", k => \$k, eq => (::deq($::E{$k}, $v) ? 1 : 0), got => ::desc(\$v), sent => ::desc($::E{$k}) }) };
@@ -80,9 +89,22 @@ if (r.error) {
   console.log('perl setup error', r.error);
   process.exit(1);
 }
+// Math::BigInt objects: CBOR::XS sends them (tag 2, or a plain integer when small); JSON::XS cannot
+const bigintKeys = framing === 'cbor' ? ['bigint', 'smallbigint', 'bigint63'] : [];
+if (framing !== 'cbor') console.log('# json: no Math::BigInt values (JSON::XS refuses to encode them)');
+/** The exact value ours must see for the integer keys: a BigInt beyond ±(2^53−1), else a number. */
+const exact: Record<string, bigint | number> = {
+  int64: 9007199254740993n,
+  int63max: 2n ** 63n - 1n,
+  int64min: -(2n ** 63n),
+  nint53: -9007199254740993n,
+  uint64max: 2n ** 64n - 1n,
+  bigint: 123456789012345678901234567890n,
+  bigint63: 2n ** 63n - 1n,
+  smallbigint: 42,
+};
 const keys = [
-  'bigint',
-  'smallbigint',
+  ...bigintKeys,
   'undef',
   'long',
   'longutf8',
@@ -94,6 +116,9 @@ const keys = [
   'bigfloat',
   'negzero',
   'int64',
+  'int63max',
+  'int64min',
+  'nint53',
   'uint64max',
   'emptyhash',
   'numstr',
@@ -115,6 +140,10 @@ for (const k of keys) {
       }
       const ours = inbox.find((m) => m[0] === k);
       const detail = `ours: ${ours ? describe(ours[1]) : '?'} | perl sent ${e.sent} got ${e.got}`;
+      if (k in exact && ours?.[1] !== exact[k])
+        throw new Error(
+          `ours did not get exactly ${describe(exact[k])}${e.eq ? '' : ', and NOT eq'}: ${detail}`,
+        );
       if (!e.eq) throw new Error('NOT eq: ' + detail);
       return detail;
     },
@@ -126,7 +155,7 @@ await check('connection still up, plain message ok', async () => {
   await perl.waitFor((e) => e.ev === 'edge' && e.k === 'plain', 5);
   return JSON.stringify(s);
 });
-summary();
+const code = summary();
 perl.kill();
 await node.close();
-process.exit(0);
+process.exit(code);

@@ -36,7 +36,10 @@ import { PerlNode, tsNode, SECRET, check, summary, sleep, logNode } from './lib.
   await check(
     'after Perl death, new mon fails with transport_error (not hang)',
     async () => {
-      const r = await new Promise((res) => node.mon(`${perl.id}#whatever`, (r) => res(r)));
+      const r = await new Promise<readonly unknown[]>((res) =>
+        node.mon(`${perl.id}#whatever`, (r) => res(r)),
+      );
+      if (r[0] !== 'transport_error') throw new Error(JSON.stringify(r));
       return JSON.stringify(r);
     },
     10,
@@ -105,5 +108,5 @@ import { PerlNode, tsNode, SECRET, check, summary, sleep, logNode } from './lib.
   );
   perl.kill();
 }
-summary();
-process.exit(0);
+const code = summary();
+process.exit(code);

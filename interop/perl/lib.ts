@@ -2,6 +2,7 @@
 import { createNode, type AempNode, type CreateNodeOptions } from '../../src/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,6 +108,10 @@ export class PerlNode {
 }
 
 export const results: { name: string; ok: boolean; detail: string }[] = [];
+// A scenario exits 1 when a check failed or none ran, however it ends (`process.exit(0)` too).
+process.on('exit', (code) => {
+  if (code === 0 && (results.length === 0 || results.some((r) => !r.ok))) process.exitCode = 1;
+});
 export async function check(name: string, fn: () => Promise<string | void>, timeoutS = 8): Promise<void> {
   try {
     const detail = await Promise.race([
@@ -122,9 +127,14 @@ export async function check(name: string, fn: () => Promise<string | void>, time
     console.log(`FAIL ${name} — ${String((e as Error)?.message ?? e)}`);
   }
 }
-export function summary(): void {
+/**
+ * Prints the `N/M passed` line and returns the exit code for the scenario:
+ * 1 when any check failed or none ran, else 0.
+ */
+export function summary(): number {
   const f = results.filter((r) => !r.ok).length;
   console.log(`\n${results.length - f}/${results.length} passed`);
+  return f > 0 || results.length === 0 ? 1 : 0;
 }
 export function eq(a: unknown, b: unknown, what = ''): void {
   const canon = (v: unknown): unknown =>
@@ -165,4 +175,19 @@ export function logNode(node: { log$: any }, name: string) {
  */
 export function tsNode(options: CreateNodeOptions): Promise<AempNode> {
   return createNode({ binds: ['127.0.0.1:0'], secret: SECRET, norc: true, stderrLog: 'warn', ...options });
+}
+
+/**
+ * A loopback address `127.0.0.1:PORT` whose port was free a moment ago (the
+ * kernel picked it), for a node that must listen on a fixed address (a seed).
+ */
+export function freeAddress(): Promise<string> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(`127.0.0.1:${port}`));
+    });
+  });
 }

@@ -5,11 +5,10 @@
  */
 import { firstValueFrom } from 'rxjs';
 import { type FamilyDelta } from '../../src/index.js';
-import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll } from './lib.js';
+import { PerlNode, tsNode, SECRET, check, eq, summary, sleep, logNode, poll, freeAddress } from './lib.js';
 
-const base = 20000 + (process.pid % 20000);
-const A = `127.0.0.1:${base}`,
-  B = `127.0.0.1:${base + 1}`;
+const A = await freeAddress(),
+  B = await freeAddress();
 const pg = await startPerlGlobal('mesh-PG');
 const tg = await tsNode({
   nodeid: 'tglobal',
@@ -45,10 +44,10 @@ async function finish(): Promise<never> {
   await check('no uncaught errors', async () => {
     if (uncaught) throw new Error(`${uncaught} uncaught`);
   });
-  summary();
+  const code = summary();
   await ts.close();
   await tg.close();
-  process.exit(0);
+  process.exit(code);
 }
 process.on('uncaughtException', (e) => {
   uncaught++;
