@@ -31,7 +31,7 @@ describe('drained(node) settles on every failure path', () => {
   });
 
   it('resolves when no address is known', async () => {
-    const a = await node('drb');
+    const a = await node('drb', { connectInterval: 1 });
     a.snd('nowhere#x', 'hello');
     await settles(a.drained('nowhere'), 'no address');
   });

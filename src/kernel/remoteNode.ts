@@ -8,6 +8,11 @@
  * `['transport_error', node, text]` *before* any later message can reach
  * that node (a later send starts a new connection, which only delivers
  * after these callbacks ran).
+ *
+ * A node that is down and that nothing refers to any more (no monitor
+ * either way, nothing queued, no connection on its way in) is forgotten:
+ * the network drops this object, so that nodes that came and went cost
+ * nothing afterwards.
  * @module
  */
 import type { Reason } from './errors.js';
@@ -26,6 +31,8 @@ export interface RemoteHost {
   log(level: 'error' | 'warn' | 'info' | 'debug', text: string): void;
   /** Registers a monitor on a local port (for `mon1`); returns the remover. */
   monitorLocal(portName: string, fn: MonitorFn): () => void;
+  /** This node is down and nothing refers to it: drop it. */
+  forget(node: RemoteNode): void;
 }
 
 export type RemoteState = 'down' | 'connecting' | 'up';
@@ -43,6 +50,14 @@ export class RemoteNode {
   attempt = 0;
   /** Whether the current attempt is dialling (it has addresses): only then does it compete with an incoming connection. */
   dialling = false;
+  /** Aborts the current attempt's dials (an incoming connection from a smaller node id won the crossing). */
+  dials: AbortController | undefined;
+  /** Incoming connections from this node past its greeting (admitted) whose handshake has not ended. */
+  #incoming = 0;
+  /** Run once no incoming handshake is pending (see {@link whenIncomingSettled}). */
+  #incomingWaiters: (() => void)[] | undefined;
+  /** Run once the state leaves `'connecting'` (see {@link whenSettled}). */
+  #settleWaiters: (() => void)[] | undefined;
 
   constructor(
     readonly id: string,
@@ -62,6 +77,63 @@ export class RemoteNode {
   /** Frames waiting for a link. */
   get queued(): number {
     return this.#queue.length;
+  }
+
+  /** Incoming handshakes from this node that were admitted and have not ended. */
+  get incoming(): number {
+    return this.#incoming;
+  }
+
+  /** An incoming connection from this node passed its greeting. */
+  incomingAdmitted(): void {
+    this.#incoming++;
+  }
+
+  /**
+   * An admitted incoming handshake ended: `link` is the connection when it
+   * succeeded (attached here), `undefined` when it failed.
+   */
+  incomingEnded(link?: Link): void {
+    if (this.#incoming > 0) this.#incoming--;
+    if (link !== undefined) this.attach(link);
+    if (this.#incoming === 0 && this.#incomingWaiters !== undefined) {
+      const ws = this.#incomingWaiters;
+      this.#incomingWaiters = undefined;
+      for (const w of ws) w();
+    }
+    this.#release();
+  }
+
+  /** Runs `fn` once no admitted incoming handshake is pending (at once if none is). */
+  whenIncomingSettled(fn: () => void): void {
+    if (this.#incoming === 0) return fn();
+    (this.#incomingWaiters ??= []).push(fn);
+  }
+
+  /** Runs `fn` once the node is no longer connecting: up, down or closed (at once if it is not connecting). */
+  whenSettled(fn: () => void): void {
+    if (this.state !== 'connecting') return fn();
+    (this.#settleWaiters ??= []).push(fn);
+  }
+
+  #settled(): void {
+    const ws = this.#settleWaiters;
+    if (ws === undefined) return;
+    this.#settleWaiters = undefined;
+    for (const w of ws) w();
+  }
+
+  /** Hands this object back to the network once it is down and nothing refers to it. */
+  #release(): void {
+    if (
+      this.state === 'down' &&
+      this.link === undefined &&
+      this.#incoming === 0 &&
+      this.#queue.length === 0 &&
+      this.#monitors.size === 0 &&
+      this.#watched.size === 0
+    )
+      this.host.forget(this);
   }
 
   /** Starts a connection attempt unless one runs or a link is up. */
@@ -93,6 +165,7 @@ export class RemoteNode {
       if (l.length === 0) {
         this.#monitors.delete(name);
         if (name !== '' && this.state !== 'down') this.send(['', 'mon0', name]);
+        this.#release();
       }
     };
   }
@@ -143,6 +216,9 @@ export class RemoteNode {
     }
     this.link = link;
     this.state = 'connecting';
+    this.attempt++; // an attempt still running is stale now: it must not attach a second link
+    this.dialling = false;
+    this.dials = undefined;
     link.closed$.subscribe({
       complete: () => this.linkEnded(link, 'Unexpected end-of-file'),
       error: (err: unknown) => this.linkEnded(link, err instanceof Error ? err.message : String(err)),
@@ -154,6 +230,7 @@ export class RemoteNode {
     this.#queue = [];
     for (const f of q) this.#write(link, f);
     this.state = 'up';
+    this.#settled();
     link.onFrame((frame) => this.host.receive(this, frame));
   }
 
@@ -185,6 +262,8 @@ export class RemoteNode {
   #lost(text: string): void {
     this.state = 'down';
     this.dialling = false;
+    this.dials = undefined;
+    this.attempt++; // whatever attempt still runs is stale
     this.#queue = [];
     const reason: Reason = ['transport_error', this.id, text];
     for (const remove of this.#watched.values()) remove();
@@ -196,6 +275,8 @@ export class RemoteNode {
       this.#wasUp = false;
       this.host.nodeEvent(this, false, reason);
     }
+    this.#settled();
+    this.#release();
   }
 
   #run(fn: MonitorFn, reason: Reason): void {
@@ -215,6 +296,13 @@ export class RemoteNode {
     for (const remove of this.#watched.values()) remove();
     this.#watched.clear();
     this.#monitors.clear();
+    this.attempt++;
+    this.dials = undefined;
     link?.close('node closing');
+    this.#settled();
+    const ws = this.#incomingWaiters;
+    this.#incomingWaiters = undefined;
+    this.#incoming = 0;
+    for (const w of ws ?? []) w();
   }
 }

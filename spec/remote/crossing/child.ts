@@ -8,7 +8,9 @@
  *   (`time`, monitored as every `cal` without timeout is) and answers with
  *   what happened: the reply, a transport error, or nothing in time (lost),
  *   and how many node-down events were seen meanwhile;
- * - `{"cmd":"end"}` closes the node and answers with the node-down events seen in all.
+ * - `{"cmd":"stats"}` answers with the node-down events seen so far and
+ *   whether the peer is up (asked of both before either node closes);
+ * - `{"cmd":"end"}` closes the node.
  */
 import { createInterface } from 'node:readline';
 import { firstValueFrom } from 'rxjs';
@@ -52,11 +54,12 @@ async function handle(c: { cmd: string; nodeid?: string; port?: number; peer?: {
       }
       return out({ result, downs, up: n.isUp(peer) });
     }
+    case 'stats':
+      return out({ downs, up: node?.isUp(peer) ?? false });
     case 'end': {
-      const seen = downs;
       await node?.close();
       node = undefined;
-      return out({ ended: true, downs: seen });
+      return out({ ended: true });
     }
   }
 }

@@ -106,19 +106,23 @@ export async function crossingTrials(n: number, seed = 1): Promise<TrialsResult>
       a.send({ cmd: 'go', at });
       b.send({ cmd: 'go', at: at + skew });
       const results = await Promise.all([a.next(), b.next()]);
+      a.send({ cmd: 'stats' });
+      b.send({ cmd: 'stats' });
+      const stats = await Promise.all([a.next(), b.next()]);
       a.send({ cmd: 'end' });
       b.send({ cmd: 'end' });
-      const ends = await Promise.all([a.next(), b.next()]);
+      await Promise.all([a.next(), b.next()]);
       results.forEach((r, i) => {
         const side = i ? 'b' : 'a';
         if (r.result === 'lost') res.lost++;
         else if (r.result !== 'ok') res.errors++;
         if (r.result !== 'ok') res.faults.push({ trial: t, side, what: String(r.result) });
-        const d = Number(ends[i]!.downs);
+        const d = Number(stats[i]!.downs);
         if (d > 0) {
           res.downs += d;
           res.faults.push({ trial: t, side, what: `${d} node-down event(s)` });
         }
+        if (stats[i]!.up !== true) res.faults.push({ trial: t, side, what: 'peer not up after the trial' });
       });
     }
   } finally {
