@@ -14,7 +14,7 @@ import type { LogFn } from './log.js';
 import type { Message } from './message.js';
 import type { Kernel } from './node.js';
 import type { MonitorFn } from './port.js';
-import { RemoteNode, type RemoteHost } from './remoteNode.js';
+import { RemoteNode, type Dial, type RemoteHost } from './remoteNode.js';
 import { defer } from './defer.js';
 import type { RemoteRouter } from './router.js';
 
@@ -287,7 +287,8 @@ export class Network implements RemoteRouter, RemoteHost {
    *   attempt still looking up an address does not dial yet, and once a
    *   connection from the node is admitted it waits for that one instead of
    *   dialling);
-   * - the larger side admits the incoming one and aborts its own dials; its
+   * - the larger side admits the incoming one and aborts its own dials
+   *   that have not yet passed the peer's greeting; its
    *   attempt then ends with that connection (or fails when it fails), and a
    *   refusal of its own connection (the peer closing in the handshake) does
    *   not fail it before the connect deadline.
@@ -302,7 +303,9 @@ export class Network implements RemoteRouter, RemoteHost {
     if (n?.link !== undefined) return `${id} already connected, not connecting again.`;
     if (n?.state === 'connecting' && n.dialling) {
       if (this.kernel.id < id) return `${id} already connected, not connecting again.`;
-      n.dials?.abort();
+      // dials the peer may still complete (our auth line is out) are left to finish: a Perl peer
+      // keeps whichever completes first on its side and drops its own dial then
+      for (const d of n.dials ?? []) if (!d.greeted) d.abort.abort();
     }
     this.node(id).incomingAdmitted();
     return undefined;
@@ -331,7 +334,7 @@ export class Network implements RemoteRouter, RemoteHost {
     const attempt = node.attempt;
     let done = false;
     const timers: NodeJS.Timeout[] = [];
-    const dials = new AbortController();
+    const dials = new Set<Dial>();
     node.dials = dials;
     const finish = (text?: string) => {
       if (done) return;
@@ -390,8 +393,16 @@ export class Network implements RemoteRouter, RemoteHost {
         if (!live()) return finish();
         if (node.incoming > 0) return node.whenIncomingSettled(go); // that connection decides first
         if (node.link !== undefined) return finish();
-        this.links.connect(address, this.#admitOutgoing, dials.signal).then(
+        const dial: Dial = { abort: new AbortController(), greeted: false };
+        dials.add(dial);
+        const admit = (id: string): string | undefined => {
+          const refusal = this.#admitOutgoing(id);
+          if (refusal === undefined) dial.greeted = true;
+          return refusal;
+        };
+        this.links.connect(address, admit, dial.abort.signal).then(
           (link) => {
+            dials.delete(dial);
             if (!live() || link.remoteNodeId !== node.id) {
               if (link.remoteNodeId !== node.id)
                 this.#log('warn', 'kernel', `${address} is node ${link.remoteNodeId}, not ${node.id}`);
@@ -403,7 +414,8 @@ export class Network implements RemoteRouter, RemoteHost {
             node.attach(link);
           },
           (err: unknown) => {
-            if (!dials.signal.aborted) lastError = err instanceof Error ? err.message : String(err);
+            dials.delete(dial);
+            if (!dial.abort.signal.aborted) lastError = err instanceof Error ? err.message : String(err);
             if (PEER_CLOSED.test(lastError)) crossed = true;
             ended();
           },

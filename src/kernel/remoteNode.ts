@@ -37,6 +37,14 @@ export interface RemoteHost {
 
 export type RemoteState = 'down' | 'connecting' | 'up';
 
+/** One dial of a connection attempt. @internal */
+export interface Dial {
+  /** Aborts it while it is not established. */
+  readonly abort: AbortController;
+  /** The peer's greeting was admitted: our auth line is out, so the peer may complete this connection. */
+  greeted: boolean;
+}
+
 export class RemoteNode {
   state: RemoteState = 'down';
   link: Link | undefined;
@@ -50,8 +58,8 @@ export class RemoteNode {
   attempt = 0;
   /** Whether the current attempt is dialling (it has addresses): only then does it compete with an incoming connection. */
   dialling = false;
-  /** Aborts the current attempt's dials (an incoming connection from a smaller node id won the crossing). */
-  dials: AbortController | undefined;
+  /** The current attempt's dials (aborted when an incoming connection from a smaller node id wins the crossing). */
+  dials: Set<Dial> | undefined;
   /** Incoming connections from this node past its greeting (admitted) whose handshake has not ended. */
   #incoming = 0;
   /** Run once no incoming handshake is pending (see {@link whenIncomingSettled}). */
@@ -208,24 +216,33 @@ export class RemoteNode {
    */
   attach(link: Link): void {
     const old = this.link;
-    if (old !== undefined) {
-      // a second link completed (simultaneous connects): the newer replaces the older, as Perl does
-      this.link = undefined;
-      this.#lost('switched connections');
-      old.close('switched connections');
-    }
-    this.link = link;
-    this.state = 'connecting';
     this.attempt++; // an attempt still running is stale now: it must not attach a second link
     this.dialling = false;
     this.dials = undefined;
+    this.link = link;
     link.closed$.subscribe({
       complete: () => this.linkEnded(link, 'Unexpected end-of-file'),
       error: (err: unknown) => this.linkEnded(link, err instanceof Error ? err.message : String(err)),
     });
-    this.#wasUp = true;
-    this.host.nodeEvent(this, true);
-    if (this.link !== link) return; // lost while announcing
+    if (old !== undefined) {
+      // A second link completed while one is up: simultaneous connects with a peer that does not
+      // settle them (a Perl node keeps whichever completed last on its side). Switch to the newer
+      // one, as Perl does, but quietly: the node stays up, no monitor fires, nothing is dropped
+      // (what was written to the old link has been handed to it and leaves before it closes).
+      this.host.log('info', `${this.id}: switched connections`);
+      old.close('switched connections');
+      if (this.state === 'up') {
+        link.onFrame((frame) => this.host.receive(this, frame));
+        return;
+      }
+      // the old one was still being announced: this one takes over its flush below
+    }
+    this.state = 'connecting';
+    if (!this.#wasUp) {
+      this.#wasUp = true;
+      this.host.nodeEvent(this, true);
+      if (this.link !== link) return; // lost or switched while announcing
+    }
     const q = this.#queue;
     this.#queue = [];
     for (const f of q) this.#write(link, f);
