@@ -395,15 +395,21 @@ export class Network implements RemoteRouter, RemoteHost {
         if (node.link !== undefined) return finish();
         const dial: Dial = { abort: new AbortController(), greeted: false };
         dials.add(dial);
+        // counted in node.greeted while this attempt is the node's (#lost and close reset the count)
+        const counted = () => dial.greeted && node.attempt === attempt && !this.#closed;
         const admit = (id: string): string | undefined => {
           const refusal = this.#admitOutgoing(id);
-          if (refusal === undefined) dial.greeted = true;
+          if (refusal === undefined && id === node.id && node.attempt === attempt) {
+            dial.greeted = true;
+            node.dialGreeted();
+          }
           return refusal;
         };
         this.links.connect(address, admit, dial.abort.signal).then(
           (link) => {
             dials.delete(dial);
-            if (!live() || link.remoteNodeId !== node.id) {
+            // a dial whose auth line went out is taken even when a link came meanwhile (see dialGreeted)
+            if (!counted() || link.remoteNodeId !== node.id) {
               if (link.remoteNodeId !== node.id)
                 this.#log('warn', 'kernel', `${address} is node ${link.remoteNodeId}, not ${node.id}`);
               link.close('not needed');
@@ -411,10 +417,11 @@ export class Network implements RemoteRouter, RemoteHost {
               return;
             }
             finish();
-            node.attach(link);
+            node.dialEnded(link);
           },
           (err: unknown) => {
             dials.delete(dial);
+            if (counted()) node.dialEnded();
             if (!dial.abort.signal.aborted) lastError = err instanceof Error ? err.message : String(err);
             if (PEER_CLOSED.test(lastError)) crossed = true;
             ended();

@@ -64,6 +64,10 @@ export class RemoteNode {
   #incoming = 0;
   /** Run once no incoming handshake is pending (see {@link whenIncomingSettled}). */
   #incomingWaiters: (() => void)[] | undefined;
+  /** Our dials to it whose auth line is out: the peer may still complete them (see {@link dialGreeted}). */
+  #greeted = 0;
+  /** Why the link ended while a greeted dial was pending; reported if that dial fails too. */
+  #heldLoss: string | undefined;
   /** Run once the state leaves `'connecting'` (see {@link whenSettled}). */
   #settleWaiters: (() => void)[] | undefined;
 
@@ -110,6 +114,31 @@ export class RemoteNode {
       for (const w of ws) w();
     }
     this.#release();
+  }
+
+  /**
+   * A dial of ours passed the peer's greeting: our auth line is out, so the
+   * peer may complete that connection (a Perl peer keeps whichever completes
+   * first on its side and drops the others). Until it ends, a link that
+   * comes in meanwhile is held (not written to) and a link that ends is not
+   * yet a loss: nothing queued goes into a connection the peer may drop.
+   */
+  dialGreeted(): void {
+    this.#greeted++;
+  }
+
+  /** A greeted dial ended: with its link (attached now), or failed. */
+  dialEnded(link?: Link): void {
+    if (this.#greeted > 0) this.#greeted--;
+    if (link !== undefined) return this.attach(link);
+    if (this.#greeted > 0) return;
+    if (this.link !== undefined) {
+      if (this.state === 'connecting') this.#flushUp(this.link);
+    } else if (this.#heldLoss !== undefined && this.state === 'connecting') {
+      const text = this.#heldLoss;
+      this.#heldLoss = undefined;
+      this.#lost(text);
+    }
   }
 
   /** Runs `fn` once no admitted incoming handshake is pending (at once if none is). */
@@ -216,9 +245,13 @@ export class RemoteNode {
    */
   attach(link: Link): void {
     const old = this.link;
-    this.attempt++; // an attempt still running is stale now: it must not attach a second link
-    this.dialling = false;
-    this.dials = undefined;
+    const hold = this.#greeted > 0; // a dial of ours the peer may complete instead: wait for it before writing
+    if (!hold) {
+      this.attempt++; // an attempt still running is stale now: it must not attach a second link
+      this.dialling = false;
+      this.dials = undefined;
+    }
+    this.#heldLoss = undefined;
     this.link = link;
     link.closed$.subscribe({
       complete: () => this.linkEnded(link, 'Unexpected end-of-file'),
@@ -243,6 +276,11 @@ export class RemoteNode {
       this.host.nodeEvent(this, true);
       if (this.link !== link) return; // lost or switched while announcing
     }
+    if (!hold) this.#flushUp(link);
+  }
+
+  /** Flushes the queue to `link`, marks the node up, then reads the peer's frames. */
+  #flushUp(link: Link): void {
     const q = this.#queue;
     this.#queue = [];
     for (const f of q) this.#write(link, f);
@@ -267,6 +305,12 @@ export class RemoteNode {
   linkEnded(link: Link, text: string): void {
     if (this.link !== link) return;
     this.link = undefined;
+    if (this.#greeted > 0) {
+      // a dial of ours may still bring it up (the peer dropped this one for it): not a loss yet
+      this.state = 'connecting';
+      this.#heldLoss = text;
+      return;
+    }
     this.#lost(text);
   }
 
@@ -280,6 +324,8 @@ export class RemoteNode {
     this.state = 'down';
     this.dialling = false;
     this.dials = undefined;
+    this.#greeted = 0;
+    this.#heldLoss = undefined;
     this.attempt++; // whatever attempt still runs is stale
     this.#queue = [];
     const reason: Reason = ['transport_error', this.id, text];
@@ -315,6 +361,7 @@ export class RemoteNode {
     this.#monitors.clear();
     this.attempt++;
     this.dials = undefined;
+    this.#greeted = 0;
     link?.close('node closing');
     this.#settled();
     const ws = this.#incomingWaiters;
