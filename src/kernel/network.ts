@@ -101,6 +101,11 @@ export class Network implements RemoteRouter, RemoteHost {
     });
   }
 
+  /** Our node id. */
+  get selfId(): string {
+    return this.kernel.id;
+  }
+
   /** Up/down events of other nodes, strictly alternating per node. */
   get nodes$(): Observable<NodeEvent> {
     return this.#events.asObservable();
@@ -444,14 +449,29 @@ export class Network implements RemoteRouter, RemoteHost {
    */
   #keepSeed(address: string, base: number): void {
     if (this.#closed) return;
-    const again = () => this.#keepSeed(address, 0);
+    // after a loss, a short random wait: two seeds that lost each other do not dial each other in step again
+    const again = () => this.#keepSeed(address, 0.05);
     // learn the seed's id from its greeting, as Perl does, whether or not this link is kept
     const admit = (id: string): string | undefined => {
       if (id !== this.kernel.id && this.seedIds.get(address) !== id) {
         this.seedIds.set(address, id);
         if (this.isUp(id)) queueMicrotask(() => this.onSeedKnown?.(id));
       }
-      return this.#admitOutgoing(id);
+      const refusal = this.#admitOutgoing(id);
+      if (refusal === undefined && id !== this.kernel.id) {
+        // our auth line goes out: until this dial ends, a connection from that node is held (see dialGreeted)
+        const n = this.node(id);
+        n.dialGreeted();
+        counted = { node: n, attempt: n.attempt };
+      }
+      return refusal;
+    };
+    let counted: { node: RemoteNode; attempt: number } | undefined;
+    /** The dial's end, told to the node that counted it (unless that node went down or was dropped since). */
+    const uncount = (): RemoteNode | undefined => {
+      const c = counted;
+      counted = undefined;
+      return c && c.node.attempt === c.attempt && this.#nodes.get(c.node.id) === c.node ? c.node : undefined;
     };
     const attempt = () => {
       if (this.#closed) return;
@@ -460,11 +480,14 @@ export class Network implements RemoteRouter, RemoteHost {
           if (this.#closed) return link.close('node closing');
           const id = link.remoteNodeId;
           this.seedIds.set(address, id);
-          this.node(id).attach(link);
+          const n = uncount();
+          if (n !== undefined) n.dialEnded(link, 'smaller');
+          else this.node(id).attach(link, 'smaller');
           this.#seedEvents.next({ address, node: id, link });
           link.closed$.subscribe({ complete: again, error: again });
         },
         (err: unknown) => {
+          uncount()?.dialEnded();
           const text = err instanceof Error ? err.message : String(err);
           if (text === 'I refuse to talk to myself') {
             this.#log('info', 'kernel', `seed ${address} is this node itself; dropped from the seed list`);

@@ -21,6 +21,8 @@ import type { MonitorFn } from './port.js';
 
 /** What a remote node needs from the network it belongs to. @internal */
 export interface RemoteHost {
+  /** Our own node id. */
+  readonly selfId: string;
   /** Starts a connection attempt to this node. */
   startConnect(node: RemoteNode): void;
   /** Handles one incoming frame from `node`. */
@@ -127,10 +129,13 @@ export class RemoteNode {
     this.#greeted++;
   }
 
-  /** A greeted dial ended: with its link (attached now), or failed. */
-  dialEnded(link?: Link): void {
+  /**
+   * A greeted dial ended: with its link (attached now; `keep` as for
+   * {@link attach}), or failed.
+   */
+  dialEnded(link?: Link, keep: 'newer' | 'smaller' = 'newer'): void {
     if (this.#greeted > 0) this.#greeted--;
-    if (link !== undefined) return this.attach(link);
+    if (link !== undefined) return this.attach(link, keep);
     if (this.#greeted > 0) return;
     if (this.link !== undefined) {
       if (this.state === 'connecting') this.#flushUp(this.link);
@@ -139,6 +144,7 @@ export class RemoteNode {
       this.#heldLoss = undefined;
       this.#lost(text);
     }
+    this.#release();
   }
 
   /** Runs `fn` once no admitted incoming handshake is pending (at once if none is). */
@@ -236,15 +242,26 @@ export class RemoteNode {
   }
 
   /**
-   * A link is established. The node-up event comes first; frames sent by its
+   * A link is established. A second one, while one is held or up, replaces
+   * it quietly (`keep: 'newer'`, as a Perl node does), or, with `keep:
+   * 'smaller'`, only when it is the one the smaller node id opened. The node-up event comes first; frames sent by its
    * subscribers queue behind the ones already waiting; then the queue is
    * flushed in order; only then are the peer's frames read — also those that
    * came in the same TCP segment as its auth line (a Perl node flushes its
    * queue right behind the auth line), so that what they ask for (`kil0`
    * answers to `mon1`…) finds the node up, as on a Perl node.
    */
-  attach(link: Link): void {
+  attach(link: Link, keep: 'newer' | 'smaller' = 'newer'): void {
     const old = this.link;
+    if (old !== undefined && keep === 'smaller' && this.#openedBySmaller(old) && !this.#openedBySmaller(link)) {
+      // Both connections of a crossing completed (seeds that dial each other before either knows
+      // the other's id; neither side wrote to either while its own dial was pending): both sides
+      // keep the one the smaller node id opened, so this one closes without touching the node.
+      this.host.log('info', `${this.id}: second connection not needed`);
+      link.close('already connected');
+      if (this.#greeted === 0 && this.state === 'connecting') this.#flushUp(old);
+      return;
+    }
     const hold = this.#greeted > 0; // a dial of ours the peer may complete instead: wait for it before writing
     if (!hold) {
       this.attempt++; // an attempt still running is stale now: it must not attach a second link
@@ -277,6 +294,11 @@ export class RemoteNode {
       if (this.link !== link) return; // lost or switched while announcing
     }
     if (!hold) this.#flushUp(link);
+  }
+
+  /** Whether `link` is the connection the smaller of the two node ids opened. */
+  #openedBySmaller(link: Link): boolean {
+    return link.initiator === this.host.selfId < this.id;
   }
 
   /** Flushes the queue to `link`, marks the node up, then reads the peer's frames. */
