@@ -11,6 +11,7 @@ import { benchKernel } from './kernel.js';
 import { benchFraming } from './framing.js';
 import { benchRemote } from './remote.js';
 import { benchDb } from './db.js';
+import { benchChurn } from './churn.js';
 import { machineInfo, type Row } from './rows.js';
 import { renderTable } from './table.js';
 
@@ -20,6 +21,7 @@ const suites: Array<[name: string, run: () => Promise<Row[]>]> = [
   ['framing', benchFraming],
   ['remote', benchRemote],
   ['db', benchDb],
+  ['churn', benchChurn],
 ];
 
 async function main(): Promise<void> {

@@ -82,9 +82,12 @@ export class AempNode extends Kernel {
 
   /**
    * Flow control: resolves once everything sent to `node` so far has left
-   * this process (or the node went down). `snd` never blocks; a producer
-   * that sends a lot awaits this every few thousand messages to keep memory
-   * bounded.
+   * this process, or can no longer leave: the connect attempt failed
+   * (refused, no known address, timeout), the node went down, or this node
+   * closed. It never rejects: what was lost is reported where it always
+   * is, to the monitors of that node's ports (`transport_error`). `snd`
+   * never blocks; a producer that sends a lot awaits this every few
+   * thousand messages to keep memory bounded.
    *
    * @example
    * ```ts

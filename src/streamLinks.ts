@@ -32,7 +32,7 @@ export function transportOptions(kernel: Kernel, config: ResolvedConfig): Transp
 export function streamLinks(kernel: Kernel, config: ResolvedConfig): LinkFactory {
   const base = transportOptions(kernel, config);
   return {
-    connect: (address, admit) => connect(address, { ...base, admit }),
-    listen: (binds, admit, onLink) => listen([...binds], { ...base, admit }, onLink),
+    connect: (address, admit, signal) => connect(address, { ...base, admit }, signal),
+    listen: (binds, admit, onLink, abandoned) => listen([...binds], { ...base, admit, abandoned }, onLink),
   };
 }

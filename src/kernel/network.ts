@@ -14,7 +14,7 @@ import type { LogFn } from './log.js';
 import type { Message } from './message.js';
 import type { Kernel } from './node.js';
 import type { MonitorFn } from './port.js';
-import { RemoteNode, type RemoteHost } from './remoteNode.js';
+import { RemoteNode, type Dial, type RemoteHost } from './remoteNode.js';
 import { defer } from './defer.js';
 import type { RemoteRouter } from './router.js';
 
@@ -23,13 +23,18 @@ export interface LinkFactory {
   /**
    * Opens a link to `address`. `admit(nodeId)` is asked once the peer's
    * greeting names it: a returned text refuses the connection with it.
+   * `signal` aborts the attempt while it is not established.
    */
-  connect(address: string, admit: (nodeId: string) => string | undefined): Promise<Link>;
-  /** Listens on `binds`; links arrive authenticated. */
+  connect(address: string, admit: (nodeId: string) => string | undefined, signal?: AbortSignal): Promise<Link>;
+  /**
+   * Listens on `binds`; links arrive authenticated. `abandoned(nodeId)` is
+   * told when a connection that `admit` let in fails before it is established.
+   */
   listen(
     binds: readonly string[],
     admit: (nodeId: string) => string | undefined,
     onLink: (link: Link) => void,
+    abandoned?: (nodeId: string) => void,
   ): Promise<{ readonly addresses: readonly string[]; close(): Promise<void> }>;
 }
 
@@ -55,6 +60,9 @@ export interface SeedFailure {
 /** Looks up the addresses of a node (the database installs one). `null` = none known. */
 export type AddressLookup = (node: string) => Promise<readonly string[] | null>;
 
+/** How a connection closed by the peer in its handshake fails (a refusal looks like this from our side). */
+const PEER_CLOSED = /^(?:Unexpected end-of-file|Connection reset by peer|Broken pipe)$/;
+
 export class Network implements RemoteRouter, RemoteHost {
   readonly #nodes = new Map<string, RemoteNode>();
   readonly #events = new Subject<NodeEvent>();
@@ -77,7 +85,7 @@ export class Network implements RemoteRouter, RemoteHost {
   readonly seedIds = new Map<string, string>();
   readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
   readonly #seedFailures = new Subject<SeedFailure>();
-  /** The node the previous `snd` went to, and its id (RemoteNodes are never dropped: this never goes stale). */
+  /** The node the previous `snd` went to, and its id (cleared when that node is forgotten, so it never goes stale). */
   #lastId = '';
   #last: RemoteNode | undefined;
 
@@ -100,6 +108,11 @@ export class Network implements RemoteRouter, RemoteHost {
       if (typeof name !== 'string') throw new Error('kil0: port name must be a string');
       this.#nodes.get(from)?.portDied(name, reason);
     });
+  }
+
+  /** Our node id. */
+  get selfId(): string {
+    return this.kernel.id;
   }
 
   /** Up/down events of other nodes, strictly alternating per node. */
@@ -137,28 +150,17 @@ export class Network implements RemoteRouter, RemoteHost {
   /**
    * Flow control: resolves when everything sent to `node` so far has left
    * this process (queued frames flushed to a link and the link drained), or
-   * when the node went down. `snd` itself never blocks; a fast producer
-   * awaits this now and then to keep memory bounded.
+   * can no longer leave: the connect attempt failed (refused, no known
+   * address, timeout), the node went down, or this node closed. It never
+   * rejects; what was lost is reported where it always is, to the monitors
+   * of that node's ports (`transport_error`). `snd` itself never blocks; a
+   * fast producer awaits this now and then to keep memory bounded.
    */
   async drained(node: string): Promise<void> {
     const n = this.#nodes.get(node);
-    if (n === undefined) return;
-    while (n.state === 'connecting' && n.queued > 0) {
-      await new Promise<void>((resolve) => {
-        const sub = this.#events.subscribe((e) => {
-          if (e.node === node) {
-            sub.unsubscribe();
-            resolve();
-          }
-        });
-        if (n.state !== 'connecting') {
-          sub.unsubscribe();
-          resolve();
-        }
-      });
-      if ((n.state as string) === 'down') return;
-    }
-    await n.link?.drained();
+    if (n === undefined || this.#closed) return;
+    if (n.state === 'connecting' && n.queued > 0) await new Promise<void>((resolve) => n.whenSettled(resolve));
+    if (n.state === 'up') await n.link?.drained();
   }
 
   /** Bytes waiting to leave for `node` (queued frames count as unknown size: see `queued`). */
@@ -167,17 +169,27 @@ export class Network implements RemoteRouter, RemoteHost {
     return link ? link.backlog$ : EMPTY;
   }
 
-  /** The state of one other node (made on first use). */
+  /** The state of one other node (made on first use, forgotten once it is down and unused). */
   node(id: string): RemoteNode {
     let n = this.#nodes.get(id);
     if (n === undefined) this.#nodes.set(id, (n = new RemoteNode(id, this)));
     return n;
   }
 
+  /** How many other nodes this node keeps state for now (memory checks). @internal */
+  get tracked(): number {
+    return this.#nodes.size;
+  }
+
   /** Starts listening and connecting to the seeds. */
   async start(): Promise<void> {
     if (this.options.binds.length) {
-      const l = await this.links.listen(this.options.binds, (id) => this.#admitIncoming(id), (link) => this.#incoming(link));
+      const l = await this.links.listen(
+        this.options.binds,
+        (id) => this.#admitIncoming(id),
+        (link) => this.#incoming(link),
+        (id) => this.#nodes.get(id)?.incomingEnded(),
+      );
       this.#listeners.push(l);
       this.#addresses = [...l.addresses];
     }
@@ -271,6 +283,14 @@ export class Network implements RemoteRouter, RemoteHost {
     void this.#connect(node);
   }
 
+  forget(node: RemoteNode): void {
+    if (this.#nodes.get(node.id) === node) this.#nodes.delete(node.id);
+    if (this.#last === node) {
+      this.#last = undefined;
+      this.#lastId = '';
+    }
+  }
+
   // ---- connecting ----------------------------------------------------------
 
   #admitOutgoing = (id: string): string | undefined => {
@@ -278,18 +298,47 @@ export class Network implements RemoteRouter, RemoteHost {
     return undefined;
   };
 
+  /**
+   * Simultaneous connects ("crossing"): the connection opened by the smaller
+   * node id wins, decided on both sides from what each knows at the peer's
+   * greeting, so that exactly one of the two is ever established:
+   *
+   * - the smaller side refuses the incoming one while it dials itself (an
+   *   attempt still looking up an address does not dial yet, and once a
+   *   connection from the node is admitted it waits for that one instead of
+   *   dialling);
+   * - the larger side admits the incoming one and aborts its own dials
+   *   that have not yet passed the peer's greeting; its
+   *   attempt then ends with that connection (or fails when it fails), and a
+   *   refusal of its own connection (the peer closing in the handshake) does
+   *   not fail it before the connect deadline.
+   *
+   * Nothing queued is lost and no monitor fires. A Perl peer only refuses
+   * once a connection is up; these rules keep our side from ever completing
+   * two connections to it.
+   */
   #admitIncoming(id: string): string | undefined {
+    if (this.#closed) return 'node closing';
     const n = this.#nodes.get(id);
     if (n?.link !== undefined) return `${id} already connected, not connecting again.`;
-    // simultaneous connects: the connection opened by the smaller node id wins on both sides
-    // (an attempt still waiting for an address does not compete: the incoming connection is welcome)
-    if (n?.state === 'connecting' && n.dialling && this.kernel.id < id) return `${id} already connected, not connecting again.`;
+    if (n?.state === 'connecting' && n.dialling) {
+      if (this.kernel.id < id) return `${id} already connected, not connecting again.`;
+      // dials the peer may still complete (our auth line is out) are left to finish: a Perl peer
+      // keeps whichever completes first on its side and drops its own dial then
+      for (const d of n.dials ?? []) if (!d.greeted) d.abort.abort();
+    }
+    this.node(id).incomingAdmitted();
     return undefined;
   }
 
   #incoming(link: Link): void {
-    if (this.#closed) return link.close('node closing');
-    this.node(link.remoteNodeId).attach(link);
+    const n = this.#nodes.get(link.remoteNodeId);
+    if (this.#closed) {
+      link.close('node closing');
+      return n?.incomingEnded();
+    }
+    if (n === undefined) return this.node(link.remoteNodeId).attach(link); // (admit always makes it)
+    n.incomingEnded(link);
   }
 
   async #addressesOf(id: string): Promise<readonly string[] | null> {
@@ -306,6 +355,8 @@ export class Network implements RemoteRouter, RemoteHost {
     const attempt = node.attempt;
     let done = false;
     const timers: NodeJS.Timeout[] = [];
+    const dials = new Set<Dial>();
+    node.dials = dials;
     const finish = (text?: string) => {
       if (done) return;
       done = true;
@@ -313,11 +364,24 @@ export class Network implements RemoteRouter, RemoteHost {
         clearTimeout(t);
         this.#timers.delete(t);
       }
-      if (node.attempt === attempt) node.dialling = false;
+      if (node.attempt === attempt) {
+        node.dialling = false;
+        if (node.dials === dials) node.dials = undefined;
+      }
       if (text !== undefined) node.attemptFailed(text, attempt);
     };
+    /** Whether this attempt still speaks for the node (not ended, not overtaken by a link or a newer attempt). */
+    const live = () => !done && node.attempt === attempt && !this.#closed;
+    // a failure waits while a connection from the node is in its handshake: that one may still bring it up
+    const fail = (text: string) => {
+      if (!live()) return finish();
+      if (node.incoming > 0) return node.whenIncomingSettled(() => fail(text));
+      finish(text);
+    };
     // the deadline covers the address lookup too (a slave's g_find to a master that is not there)
-    const deadline = setTimeout(() => finish('connect timeout'), connectInterval * 1000);
+    let pending = -1;
+    let lastError = 'connect timeout';
+    const deadline = setTimeout(() => fail(pending === 0 ? lastError : 'connect timeout'), connectInterval * 1000);
     timers.push(deadline);
     this.#timers.add(deadline);
     let addrs: readonly string[] | null;
@@ -328,36 +392,60 @@ export class Network implements RemoteRouter, RemoteHost {
       this.#log('warn', 'kernel', `address lookup for ${node.id} failed: ${String(err)}`);
     }
     if (done) return;
-    if (node.state !== 'connecting' || this.#closed) return finish();
-    if (!addrs || addrs.length === 0) return finish('no known address');
+    if (!live() || node.state !== 'connecting') return finish();
+    if (!addrs || addrs.length === 0) return fail('no known address');
     const list = addrs;
     node.dialling = true;
     let interval = connectInterval;
     const spread = (monitorTimeout - connectInterval) / list.length;
     if (spread < interval) interval = spread;
     if (interval < 0.4) interval = 0.4;
-    let pending = list.length;
-    let lastError = 'connect timeout';
+    pending = list.length;
+    const ended = () => {
+      if (--pending !== 0) return;
+      // crossing: a smaller peer closes our connection in its handshake because it dials us itself;
+      // its connection is on its way in, so the deadline (or that connection) settles this attempt
+      if (crossed && this.kernel.id > node.id) return;
+      fail(lastError);
+    };
+    let crossed = false;
     list.forEach((address, i) => {
-      const go = () => {
-        if (done) return;
-        this.links.connect(address, this.#admitOutgoing).then(
+      const go = (): void => {
+        if (!live()) return finish();
+        if (node.incoming > 0) return node.whenIncomingSettled(go); // that connection decides first
+        if (node.link !== undefined) return finish();
+        const dial: Dial = { abort: new AbortController(), greeted: false };
+        dials.add(dial);
+        // counted in node.greeted while this attempt is the node's (#lost and close reset the count)
+        const counted = () => dial.greeted && node.attempt === attempt && !this.#closed;
+        const admit = (id: string): string | undefined => {
+          const refusal = this.#admitOutgoing(id);
+          if (refusal === undefined && id === node.id && node.attempt === attempt) {
+            dial.greeted = true;
+            node.dialGreeted();
+          }
+          return refusal;
+        };
+        this.links.connect(address, admit, dial.abort.signal).then(
           (link) => {
-            // A link that completes while another is up (simultaneous connects) replaces it in
-            // attach(), as on a Perl node, which does the same: both sides keep the newer one.
-            if (done || this.#closed || link.remoteNodeId !== node.id) {
+            dials.delete(dial);
+            // a dial whose auth line went out is taken even when a link came meanwhile (see dialGreeted)
+            if (!counted() || link.remoteNodeId !== node.id) {
               if (link.remoteNodeId !== node.id)
                 this.#log('warn', 'kernel', `${address} is node ${link.remoteNodeId}, not ${node.id}`);
               link.close('not needed');
-              if (--pending === 0) finish(lastError);
+              ended();
               return;
             }
             finish();
-            node.attach(link);
+            node.dialEnded(link);
           },
           (err: unknown) => {
-            lastError = err instanceof Error ? err.message : String(err);
-            if (--pending === 0) finish(lastError);
+            dials.delete(dial);
+            if (counted()) node.dialEnded();
+            if (!dial.abort.signal.aborted) lastError = err instanceof Error ? err.message : String(err);
+            if (PEER_CLOSED.test(lastError)) crossed = true;
+            ended();
           },
         );
       };
@@ -377,14 +465,29 @@ export class Network implements RemoteRouter, RemoteHost {
    */
   #keepSeed(address: string, base: number): void {
     if (this.#closed) return;
-    const again = () => this.#keepSeed(address, 0);
+    // after a loss, a short random wait: two seeds that lost each other do not dial each other in step again
+    const again = () => this.#keepSeed(address, 0.05);
     // learn the seed's id from its greeting, as Perl does, whether or not this link is kept
     const admit = (id: string): string | undefined => {
       if (id !== this.kernel.id && this.seedIds.get(address) !== id) {
         this.seedIds.set(address, id);
         if (this.isUp(id)) queueMicrotask(() => this.onSeedKnown?.(id));
       }
-      return this.#admitOutgoing(id);
+      const refusal = this.#admitOutgoing(id);
+      if (refusal === undefined && id !== this.kernel.id) {
+        // our auth line goes out: until this dial ends, a connection from that node is held (see dialGreeted)
+        const n = this.node(id);
+        n.dialGreeted();
+        counted = { node: n, attempt: n.attempt };
+      }
+      return refusal;
+    };
+    let counted: { node: RemoteNode; attempt: number } | undefined;
+    /** The dial's end, told to the node that counted it (unless that node went down or was dropped since). */
+    const uncount = (): RemoteNode | undefined => {
+      const c = counted;
+      counted = undefined;
+      return c && c.node.attempt === c.attempt && this.#nodes.get(c.node.id) === c.node ? c.node : undefined;
     };
     const attempt = () => {
       if (this.#closed) return;
@@ -393,11 +496,14 @@ export class Network implements RemoteRouter, RemoteHost {
           if (this.#closed) return link.close('node closing');
           const id = link.remoteNodeId;
           this.seedIds.set(address, id);
-          this.node(id).attach(link);
+          const n = uncount();
+          if (n !== undefined) n.dialEnded(link, 'smaller');
+          else this.node(id).attach(link, 'smaller');
           this.#seedEvents.next({ address, node: id, link });
           link.closed$.subscribe({ complete: again, error: again });
         },
         (err: unknown) => {
+          uncount()?.dialEnded();
           const text = err instanceof Error ? err.message : String(err);
           if (text === 'I refuse to talk to myself') {
             this.#log('info', 'kernel', `seed ${address} is this node itself; dropped from the seed list`);

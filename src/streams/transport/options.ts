@@ -58,6 +58,12 @@ export interface TransportOptions {
    * (the kernel uses it for `<node> already connected, not connecting again.`).
    */
   admit?(remoteNodeId: string): string | undefined;
+  /**
+   * Called when a handshake that `admit` let in fails before it is
+   * established (so the kernel knows that connection from the node is no
+   * longer on its way). Not called for established connections.
+   */
+  abandoned?(remoteNodeId: string): void;
 }
 
 /** {@link TransportOptions} checked and defaulted (not public API; kept in the declarations, which name it). */
@@ -76,6 +82,7 @@ export interface ResolvedOptions {
   readonly nodelay: boolean;
   readonly log: LogFn;
   readonly admit: ((remoteNodeId: string) => string | undefined) | undefined;
+  readonly abandoned: ((remoteNodeId: string) => void) | undefined;
 }
 
 const noLog: LogFn = () => {};
@@ -137,6 +144,7 @@ export function resolveOptions(o: TransportOptions): ResolvedOptions {
     nodelay: o.nodelay ?? true,
     log: o.log ?? noLog,
     admit: o.admit?.bind(o),
+    abandoned: o.abandoned?.bind(o),
   };
 }
 

@@ -60,6 +60,8 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
     let tlsQueue: Uint8Array[] | undefined;
     let settled = false;
     let refusal: string | undefined;
+    /** The node id `admit` let in: told to `abandoned` if this handshake then fails. */
+    let admitted: string | undefined;
     const timers: NodeJS.Timeout[] = [];
 
     let hs: Handshake;
@@ -74,7 +76,13 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
         receivableFramings: SUPPORTED_FRAMINGS,
         peerAddr: job.peerAddress,
         maxLineBytes: opts.maxLineBytes,
-        admit: opts.admit && ((id: string) => (refusal = opts.admit!(id))),
+        admit:
+          opts.admit &&
+          ((id: string) => {
+            refusal = opts.admit!(id);
+            if (refusal === undefined) admitted = id;
+            return refusal;
+          }),
       });
     } catch (e) {
       socket.destroy();
@@ -105,6 +113,18 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
       socket.destroy();
       const routine = text === TALK_TO_MYSELF || (refusal !== undefined && text === refusal);
       reject(new HandshakeFailure(text, code, routine));
+      abandon();
+    };
+
+    const abandon = () => {
+      if (admitted === undefined) return;
+      const id = admitted;
+      admitted = undefined;
+      try {
+        opts.abandoned?.(id);
+      } catch {
+        // the kernel's bookkeeping must not break the transport
+      }
     };
 
     const write = (data: Uint8Array) => {
@@ -169,6 +189,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
         socket.destroy();
         stream.destroy();
         reject(new HandshakeFailure(`connection setup failed: ${String(e)}`, 'handshake', false));
+        abandon();
         return;
       }
       resolve(conn);
