@@ -49,6 +49,8 @@ async function attack(port: number): Promise<RawSession[]> {
   const s = await rawSession(port, { nodeId: EVIL_ID, secret: SECRET });
   s.socket.write(JSON.stringify(['', EVIL_TAG]));
   s.socket.write(JSON.stringify(['', LONG_TAG]));
+  // a tag that is an object whose own toString/valueOf are not functions (String() of it throws)
+  s.socket.write('["",{"toString":1,"valueOf":2}]');
   const c = await rawSession(port, { nodeId: `${EVIL_ID}cbor`, secret: SECRET, framing: 'cbor' });
   c.socket.write(cborEncode(['', 'cbor\n\x1b[0m\x9b\u202etag']));
   return [s, c];
@@ -144,6 +146,7 @@ describe('hostile peer texts in the log', () => {
     String.raw`error processing node message from n\x1b[1m\u202eode\x0b: remote execution not allowed (no\nsuch\x1b[0m\u2028tag\ud800)`,
     String.raw`error processing node message from n\x1b[1m\u202eode\x0bcbor: remote execution not allowed (cbor\n\x1b[0m\x9b\u202etag)`,
     'remote execution not allowed (LLLL',
+    'error processing node message from n\\x1b[1m\\u202eode\\x0b: remote execution not allowed (an object)',
   ];
 
   it('node.log$ records carry the texts escaped and cut', async () => {

@@ -30,7 +30,8 @@ function levelName(severity: unknown): string {
 /** Prints one forwarded record (a peer's text: made safe for one line, as our own log lines are). */
 function printRecord(ctx: CliContext, node: string, msg: readonly unknown[]): void {
   const [time, context, severity, text] = msg;
-  const t = typeof time === 'number' ? time : Date.now() / 1000;
+  // a peer's TIME: a number a Date can hold (toISOString throws beyond ±8.64e12 s), else now
+  const t = typeof time === 'number' && Math.abs(time) < 8.64e12 ? time : Date.now() / 1000;
   if (ctx.globals.json) {
     ctx.json({ node, time: t, level: levelName(severity), severity, context, message: text });
     return;
