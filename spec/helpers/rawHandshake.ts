@@ -12,8 +12,8 @@ import { SUPPORTED_FRAMINGS } from '../../src/streams/framing/index.js';
 export interface RawSession {
   readonly socket: Socket;
   readonly result: HandshakeResult;
-  /** Bytes received after the handshake (first frames), and everything received later. */
-  readonly received: Buffer[];
+  /** Bytes that came right after the handshake (the first data); later data: listen on `socket`. */
+  readonly rest: Buffer;
   /** Resolves when the socket closed. */
   readonly closed: Promise<void>;
   /** Whether the socket has closed. */
@@ -35,7 +35,6 @@ export interface RawSessionOptions {
 export function rawSession(port: number, o: RawSessionOptions): Promise<RawSession> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: '127.0.0.1', port });
-    const received: Buffer[] = [];
     let isClosed = false;
     const closed = new Promise<void>((r) => socket.once('close', () => ((isClosed = true), r())));
     const hs = new Handshake({
@@ -66,16 +65,16 @@ export function rawSession(port: number, o: RawSessionOptions): Promise<RawSessi
           done = true;
           clearTimeout(timer);
           socket.off('data', onData);
-          if (a.rest.length) received.push(Buffer.from(a.rest));
-          socket.on('data', (c: Buffer) => received.push(c));
-          resolve({ socket, result: a.result, received, closed, isClosed: () => isClosed });
+          socket.off('close', onClose);
+          resolve({ socket, result: a.result, rest: Buffer.from(a.rest), closed, isClosed: () => isClosed });
           return;
         }
       }
     };
     const onData = (c: Buffer) => run(hs.push(c));
     socket.on('error', (e) => fail(e));
-    socket.on('close', () => fail(new Error('socket closed during the raw handshake')));
+    const onClose = () => fail(new Error('socket closed during the raw handshake'));
+    socket.on('close', onClose);
     socket.on('data', onData);
     socket.once('connect', () => run(hs.start()));
   });
