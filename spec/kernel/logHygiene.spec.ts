@@ -17,8 +17,8 @@ import { rawPeer, until } from '../helpers/net.js';
 import { rawSession, type RawSession } from '../helpers/rawHandshake.js';
 
 /** Anything a terminal or a line-based log reader would act on. */
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LINE_START =
   /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (fatal|alert|critical|error|warn|note|info|debug|trace) +\[/;
