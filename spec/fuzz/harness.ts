@@ -282,14 +282,26 @@ async function preAuth(port: number, c: PreAuthCase, me: string): Promise<string
   return undefined;
 }
 
-/** One authenticated session: 5–125 hostile frames, then either a malformed tail (half the sessions) or an honest probe. */
+/**
+ * One authenticated session: 5–125 hostile frames (sent with the auth line, in random cuts, byte
+ * by byte, or at once), then either a malformed tail (half the sessions) or an honest probe.
+ */
 async function dataSession(
   port: number,
   me: string,
+  seed: number,
   cbor: boolean,
   frames: Buffer[],
   killer: Buffer | undefined,
 ): Promise<string | undefined> {
+  // how the bytes are cut into writes: by the session's own seed, so that a batch replays
+  let r = seed;
+  const rnd = (n: number) => {
+    r = Math.imul(r ^ (r >>> 15), 0x2c1b3c6d) ^ Math.imul(r ^ (r >>> 12), 0x297a2d39);
+    return (r >>> 0) % n;
+  };
+  const all = Buffer.concat(frames);
+  const style = rnd(4); // 0: with the auth line, 1: random cuts, 2: the first 2 KB byte by byte, 3: one write
   let s: RawSession;
   try {
     s = await rawSession(port, {
@@ -297,6 +309,7 @@ async function dataSession(
       secret: SECRET,
       framing: cbor ? 'cbor' : 'json',
       timeoutMs: 15_000,
+      ...(style === 0 ? { withAuthLine: all } : {}),
     });
   } catch (e) {
     return `honest handshake as ${JSON.stringify(me)} failed: ${String(e)}`;
@@ -304,8 +317,17 @@ async function dataSession(
   s.socket.on('error', () => {});
   s.socket.on('data', () => {}); // keep reading what the target sends back
   try {
-    // a few writes, as a peer's data arrives in chunks
-    for (let i = 0; i < frames.length; i += 25) s.socket.write(Buffer.concat(frames.slice(i, i + 25)));
+    if (style === 1) {
+      for (let i = 0; i < all.length;) {
+        const n = 1 + rnd(Math.min(4096, all.length - i));
+        s.socket.write(all.subarray(i, i + n));
+        i += n;
+      }
+    } else if (style === 2) {
+      const slow = all.subarray(0, 2048);
+      for (let i = 0; i < slow.length; i++) s.socket.write(slow.subarray(i, i + 1));
+      s.socket.write(all.subarray(slow.length));
+    } else if (style === 3) s.socket.write(all);
     if (killer) {
       s.socket.write(killer);
       s.socket.end();
@@ -446,7 +468,7 @@ export async function runFuzz(o: FuzzOptions): Promise<{ stats: FuzzStats; failu
                 numRuns: 1,
               })[0]
             : undefined;
-        jobs.push(() => dataSession(target.port, me, cbor, frames, killer));
+        jobs.push(() => dataSession(target.port, me, r, cbor, frames, killer));
         stats.frames += frames.length;
         stats.malformed += killer ? 1 : 0;
         stats.sessions++;

@@ -29,6 +29,8 @@ export interface RawSessionOptions {
   readonly framing?: 'json' | 'cbor';
   /** Bound on the whole handshake. Default 5000 ms. */
   readonly timeoutMs?: number;
+  /** Bytes sent in the same write as our auth line (first frames before the peer's auth line arrived). */
+  readonly withAuthLine?: Uint8Array;
 }
 
 /** Connects to `127.0.0.1:port` and authenticates honestly (hmac_sha3_512, no TLS). */
@@ -48,6 +50,7 @@ export function rawSession(port: number, o: RawSessionOptions): Promise<RawSessi
       peerAddr: `127.0.0.1:${port}`,
     });
     let done = false;
+    let writes = 0;
     const timer = setTimeout(() => fail(new Error('raw handshake timed out')), o.timeoutMs ?? 5000);
     const fail = (e: Error) => {
       if (done) return;
@@ -58,8 +61,11 @@ export function rawSession(port: number, o: RawSessionOptions): Promise<RawSessi
     };
     const run = (actions: ReturnType<Handshake['push']>) => {
       for (const a of actions) {
-        if (a.type === 'write') socket.write(a.data);
-        else if (a.type === 'fail') return fail(new Error(`raw handshake failed: ${a.reason}`));
+        if (a.type === 'write') {
+          // the first write is our greeting, the second our auth line
+          const extra = ++writes === 2 ? o.withAuthLine : undefined;
+          socket.write(extra ? Buffer.concat([a.data, extra]) : a.data);
+        } else if (a.type === 'fail') return fail(new Error(`raw handshake failed: ${a.reason}`));
         else if (a.type === 'starttls') return fail(new Error('raw handshake: TLS not supported here'));
         else if (a.type === 'established') {
           done = true;
