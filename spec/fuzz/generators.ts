@@ -199,10 +199,25 @@ export function frame(cbor: boolean, me: string, o: GenOptions): fc.Arbitrary<un
   const oddPort = fc
     .tuple(value(cbor, o), fc.array(value(cbor, o), { maxLength: 3 }))
     .map(([p, a]) => [p, ...a]);
+  // a big family (a few thousand keys, under 64 KiB on the wire), then questions about it
+  const big = fc
+    .tuple(
+      name,
+      fc.integer({ min: 500, max: 3000 }),
+      fc.constantFrom('g_upd', 'g_mon1', 'g_db_family', 'g_db_keys'),
+    )
+    .map(([family, n, then]): unknown[] => {
+      if (then !== 'g_upd') return then === 'g_mon1' ? ['', then, family] : ['', then, family, `${me}#q`];
+      const protos = PROTO_NAMES.filter((k) => !o.excludeNames.has(k));
+      const set: [string, unknown][] = [];
+      for (let i = 0; i < n; i++) set.push([i < protos.length ? protos[i]! : `k${i}`, i]);
+      return ['', 'g_upd', family, objectOf(set)];
+    });
   return fc.oneof(
-    { weight: 6, arbitrary: nodePort },
-    { weight: 2, arbitrary: toPort },
-    { weight: 1, arbitrary: oddPort },
+    { weight: 12, arbitrary: nodePort },
+    { weight: 4, arbitrary: toPort },
+    { weight: 2, arbitrary: oddPort },
+    { weight: 1, arbitrary: big },
   );
 }
 

@@ -477,10 +477,12 @@ export async function runFuzz(o: FuzzOptions): Promise<{ stats: FuzzStats; failu
       const results = await pool(jobs, concurrency);
       stats.cases += planned;
       stats.batches++;
+      const first = results.find((r) => r !== undefined);
+      // a session that failed because the target is dying: let its death be seen (bounded)
+      for (let i = 0; first !== undefined && !target.dead() && i < 40; i++)
+        await new Promise((w) => setTimeout(w, 50));
       const dead = target.dead();
-      const failed = dead
-        ? `target dead: ${dead}`
-        : (results.find((r) => r !== undefined) ?? (await honest.check(batch)));
+      const failed = dead ? `target dead: ${dead}` : (first ?? (await honest.check(batch)));
       o.progress?.({ ...stats });
       if (failed !== undefined) return { stats, failure: { batch, what: failed } };
     }

@@ -47,11 +47,13 @@ for (const k of avoid)
 const started = Date.now();
 const target = values['in-process'] ? await inProcessTarget() : await childTarget();
 let uncaught: unknown;
-process.on('uncaughtException', (e) => {
-  console.log('uncaught in the fuzzing process:', e);
+const onUncaught = (e: unknown) => {
+  console.log('FAILED: uncaught in the fuzzing process:', e);
   uncaught ??= e;
-});
-process.on('unhandledRejection', (e) => (uncaught ??= e));
+  process.exitCode = 1;
+};
+process.on('uncaughtException', onUncaught);
+process.on('unhandledRejection', onUncaught);
 let code = 0;
 try {
   const { stats, failure } = await runFuzz({
@@ -80,10 +82,7 @@ try {
     );
     code = 1;
   }
-  if (uncaught !== undefined) {
-    console.log(`FAILED: uncaught in the fuzzing process: ${String(uncaught)}`);
-    code = 1;
-  }
+  if (uncaught !== undefined) code = 1;
   if (target.suspicious.size) {
     console.log(
       `${target.suspicious.size} suspicious log line(s) of the target (our bugs rather than refusals?):`,
@@ -93,4 +92,4 @@ try {
 } finally {
   await target.close();
 }
-process.exit(code);
+process.exit(code || (process.exitCode ?? 0));
