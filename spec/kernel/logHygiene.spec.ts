@@ -5,6 +5,7 @@
  * line of 2 KB or more — neither in `node.log$` records nor on a child
  * node's stderr.
  */
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encode as cborEncode } from 'cbor-x';
@@ -15,6 +16,8 @@ import { startChild, type ChildNode } from '../helpers/child.js';
 import { makeNode, SECRET } from '../helpers/nodes.js';
 import { rawPeer, until } from '../helpers/net.js';
 import { rawSession, type RawSession } from '../helpers/rawHandshake.js';
+import { finish, rcIn, start, tempDir, waitForLine } from '../cli/helpers.js';
+import { LOG_CATCHER_CONNECT } from '../../src/kernel/index.js';
 
 /** Anything a terminal or a line-based log reader would act on. */
 const UNSAFE =
@@ -171,6 +174,43 @@ describe('hostile peer texts in the log', () => {
       expect(line).toMatch(LINE_START);
       expect(line).not.toMatch(UNSAFE);
       expect(Buffer.byteLength(line) + 1).toBeLessThan(2048);
+    }
+  });
+});
+
+describe('aemp logs', () => {
+  const dir = tempDir();
+
+  it("prints another node's raw records (as a Perl node sends them) escaped, one per line", async () => {
+    const node = await makeNode('hygiene-logs');
+    try {
+      const rc = rcIn(dir);
+      writeFileSync(rc, JSON.stringify({ version: 1, secret: SECRET, seeds: node.addresses }));
+      // play the node whose logs are caught: take the catcher's port, then send it hostile records
+      const catcher = new Promise<string>((resolve) =>
+        node.services.set(LOG_CATCHER_CONNECT, (_from, args) => resolve(String(args[1]))),
+      );
+      const logs = start(['logs', '--level', 'trace', '--node', node.id], rc);
+      const done = finish(logs);
+      const port = await catcher;
+      node.snd(port, 1e300, 'ctx\n\x1b[31m', 4, `${FORGE}\nsecond line`);
+      node.snd(port, 0, 'ctx', 'err\x1b[5m', 'L'.repeat(10_000));
+      node.snd(port, Date.now() / 1000, 'ctx', 5, 'the last one');
+      await waitForLine(logs, /the last one/);
+      logs.kill('SIGINT');
+      const r = await done;
+      const lines = r.stdout.split('\n').filter((l) => l.includes('[hygiene-logs]'));
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toContain(
+        String.raw`ctx\n\x1b[31m: \x1b[2J\x1b]0\x07\r2026-01-01 00:00:00.000 fatal [x] kernel: forged\u202e\x9b31m\x7f\nsecond line`,
+      );
+      expect(lines[1]).toContain(String.raw`err\x1b[5m [hygiene-logs] ctx: LLL`);
+      for (const line of lines) {
+        expect(line).not.toMatch(UNSAFE);
+        expect(Buffer.byteLength(line)).toBeLessThan(2048);
+      }
+    } finally {
+      await node.close();
     }
   });
 });
