@@ -304,7 +304,9 @@ export function badFrame(
 export type PreAuthCase =
   | { readonly kind: 'raw'; readonly bytes: Buffer }
   | { readonly kind: 'greeting'; readonly bytes: Buffer }
-  | { readonly kind: 'auth'; readonly greeting: string; readonly auth: Buffer };
+  | { readonly kind: 'auth'; readonly greeting: string; readonly auth: Buffer }
+  /** A correct hmac_sha3_512 auth line with this framing field, then `tail` (the first "frames"). */
+  | { readonly kind: 'signed'; readonly framing: string; readonly tail: Buffer };
 
 const AUTH_METHODS = ['hmac_sha3_512', 'tls_sha3_512', 'tls_anon', 'cleartext', 'md5', ''] as const;
 
@@ -392,9 +394,16 @@ export function preAuthCase(o: GenOptions): fc.Arbitrary<PreAuthCase> {
       ),
     )
     .map(([framings, a]): PreAuthCase => ({ kind: 'auth', greeting: framings, auth: a }));
+  const signed = fc
+    .tuple(
+      fc.oneof(fc.constantFrom('json', 'cbor', 'storable', '', 'json;cbor', 'JSON'), name),
+      fc.uint8Array({ maxLength: 100 }),
+    )
+    .map(([f, t]): PreAuthCase => ({ kind: 'signed', framing: f.replace(/\n/g, ''), tail: Buffer.from(t) }));
   return fc.oneof(
     raw.map((b): PreAuthCase => ({ kind: 'raw', bytes: Buffer.from(b) })),
     greeting.map((b): PreAuthCase => ({ kind: 'greeting', bytes: b })),
     auth,
+    signed,
   );
 }

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import { createNode, type AempNode } from '../../src/index.js';
 import { getFraming } from '../../src/streams/framing/index.js';
+import { authData } from '../../src/streams/handshake/index.js';
 import { rawSession, type RawSession } from '../helpers/rawHandshake.js';
 import {
   badFrame,
@@ -259,7 +260,7 @@ async function preAuth(port: number, c: PreAuthCase, me: string): Promise<string
     socket.once('connect', () => r());
     socket.once('close', () => r());
   });
-  if (c.kind === 'auth') {
+  if (c.kind === 'auth' || c.kind === 'signed') {
     let got = '';
     const two = new Promise<void>((r) => {
       const onData = (d: Buffer) => {
@@ -270,9 +271,18 @@ async function preAuth(port: number, c: PreAuthCase, me: string): Promise<string
       };
       socket.on('data', onData);
     });
-    socket.write(`aemp;1;${me};hmac_sha3_512,cleartext;${c.greeting};peeraddr=x:1\n${'n'.repeat(88)}\n`);
+    const line1 = `aemp;1;${me};hmac_sha3_512,cleartext;${c.kind === 'auth' ? c.greeting : 'json'};peeraddr=x:1`;
+    const line2 = 'n'.repeat(88);
+    socket.write(`${line1}\n${line2}\n`);
     if (!(await within(Promise.race([two, closed]), 15_000))) return 'no greeting back within 15 s';
-    socket.write(c.auth);
+    if (c.kind === 'auth') socket.write(c.auth);
+    else {
+      const [t1 = '', t2 = ''] = got.split('\n');
+      const me2 = { line1: Buffer.from(line1), line2: Buffer.from(line2) };
+      const them = { line1: Buffer.from(t1, 'latin1'), line2: Buffer.from(t2, 'latin1') };
+      const mac = authData('hmac_sha3_512', me2, them, { secret: Buffer.from(SECRET), tls: false });
+      socket.write(Buffer.concat([Buffer.from(`hmac_sha3_512;${mac};${c.framing}\n`), c.tail]));
+    }
   } else socket.write(c.bytes);
   socket.end();
   if (!(await within(closed, 15_000))) {
