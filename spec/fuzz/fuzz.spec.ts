@@ -6,7 +6,7 @@
  * its log must show refusals only, no JS errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessTarget, KNOWN_DEFECTS, runFuzz, type Target } from './harness.js';
+import { inProcessTarget, KNOWN_DEFECTS, runFuzz, SECRET, type Target } from './harness.js';
 import { rawSession } from '../helpers/rawHandshake.js';
 
 /** Fixed, so a failure replays: `npm run fuzz -- --in-process --seed 20261203 --batch-size 1000 --batch N`. */
@@ -45,7 +45,7 @@ describe('fuzz slice against a live node', () => {
   // TODO(t-names): the known defect 'proto-node-id' (harness.ts KNOWN_DEFECTS); un-skip after merge.
   it.skip('a send to a node named after an Object.prototype method does not end the process', async () => {
     expect(Object.keys(KNOWN_DEFECTS)).toContain('proto-node-id');
-    const s = await rawSession(target.port, { nodeId: 'fz-constructor', secret: 'fuzz-secret' });
+    const s = await rawSession(target.port, { nodeId: 'fz-constructor', secret: SECRET });
     s.socket.write(JSON.stringify(['', 'snd', 'constructor#p', 'x']));
     s.socket.write(JSON.stringify(['', 'snd', 'hasOwnProperty#p', 'x']));
     // the next slice run (same target) proves the node is still alive and serving
