@@ -67,6 +67,12 @@ describe('cleanLogText', () => {
     expect(cleanLogText('x\u202ey\u2028\ud800z\udc00')).toBe(String.raw`x\u202ey\u2028\ud800z\udc00`);
   });
 
+  it('keeps room for the cut mark under a tiny limit', () => {
+    const out = cleanLogText('\x1b'.repeat(100), 5);
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(40);
+    expect(out).toMatch(/^(\\x1b)+…\[cut, 100 chars\]$/); // some text, not the mark alone
+  });
+
   it('cuts long text under the limit and says so', () => {
     const out = cleanLogText('é'.repeat(5000));
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(LOG_MESSAGE_MAX_BYTES);

@@ -37,7 +37,7 @@ function printRecord(ctx: CliContext, node: string, msg: readonly unknown[]): vo
     return;
   }
   const when = new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 23);
-  const level = cleanLogText(levelName(severity), 16);
+  const level = cleanLogText(levelName(severity), LOG_FIELD_MAX_BYTES);
   const where = cleanLogText(String(context), LOG_FIELD_MAX_BYTES);
   ctx.out(
     `${when} ${level.padEnd(5)} [${cleanLogText(node, LOG_FIELD_MAX_BYTES)}] ${where}: ${cleanLogText(String(text))}`,

@@ -15,6 +15,8 @@
 export const LOG_MESSAGE_MAX_BYTES = 1536;
 /** The most UTF-8 bytes of a record's context or node id in a log line. */
 export const LOG_FIELD_MAX_BYTES = 160;
+/** The least `maxBytes` {@link cleanLogText} takes: room for its cut mark. */
+const MIN_MAX_BYTES = 40;
 
 /**
  * What is escaped: C0 controls, DEL, C1 controls, the Unicode line and
@@ -62,11 +64,13 @@ function unitBytes(code: number): number {
  * becomes a visible escape (`\n`, `\x1b`, `\u202e`), and if the result
  * would be longer than `maxBytes` UTF-8 bytes it is cut at a character
  * boundary and ends with `…[cut, N chars]` (N = the original length in
- * UTF-16 units). Idempotent; clean short texts are returned as they are.
+ * UTF-16 units; `maxBytes` below 40 counts as 40, room for that mark).
+ * Idempotent; clean short texts are returned as they are.
  * Backslashes are not escaped: a literal `\n` in the text and an escaped
  * newline look the same, but neither starts a new line.
  */
 export function cleanLogText(text: string, maxBytes: number = LOG_MESSAGE_MAX_BYTES): string {
+  if (!(maxBytes >= MIN_MAX_BYTES)) maxBytes = MIN_MAX_BYTES; // room for the cut mark
   const unsafe = UNSAFE.test(text);
   if (!unsafe && text.length * 3 <= maxBytes) return text;
   if (!unsafe && Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
