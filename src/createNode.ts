@@ -7,6 +7,7 @@ import { filter } from 'rxjs';
 import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext, type ResolvedConfig } from './config/index.js';
 import { LOG_LEVELS, severityOf, type InitFn, type LogLevel, type LogRecord } from './kernel/index.js';
 import { Network, serveLogCatcher } from './kernel/index.js';
+import { cleanLogText, LOG_FIELD_MAX_BYTES, LOG_MESSAGE_MAX_BYTES } from './kernel/logText.js';
 import { AempNode } from './node.js';
 import { Database } from './db/index.js';
 import { startServices } from './services.js';
@@ -101,8 +102,14 @@ function logOverrides(node: AempNode, overridden: ResolvedConfig['overridden']):
     );
 }
 
-/** One log record as a stderr line: `2026-11-25 06:10:00.123 warn  [node] context: text`. */
+/**
+ * One log record as a stderr line: `2026-11-25 06:10:00.123 warn  [node] context: text`.
+ * Every field is made safe (control characters escaped, long fields cut), so
+ * the line is one line and under 2048 bytes whatever the record holds.
+ */
 export function formatLogLine(r: LogRecord): string {
   const t = new Date(r.time).toISOString().replace('T', ' ').slice(0, 23);
-  return `${t} ${r.level.padEnd(5)} [${r.node}] ${r.context}: ${r.message}\n`;
+  const node = cleanLogText(String(r.node), LOG_FIELD_MAX_BYTES);
+  const context = cleanLogText(String(r.context), LOG_FIELD_MAX_BYTES);
+  return `${t} ${r.level.padEnd(5)} [${node}] ${context}: ${cleanLogText(String(r.message), LOG_MESSAGE_MAX_BYTES)}\n`;
 }

@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import type { Subscription } from 'rxjs';
 import { LOG_LEVELS } from '../kernel/log.js';
-import { LOG_CATCHER_CONNECT } from '../kernel/index.js';
+import { LOG_CATCHER_CONNECT, LOG_FIELD_MAX_BYTES, cleanLogText } from '../kernel/index.js';
 import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
@@ -27,16 +27,21 @@ function levelName(severity: unknown): string {
   return typeof severity === 'number' ? (LOG_LEVELS[severity - 1] ?? String(severity)) : String(severity);
 }
 
-/** Prints one forwarded record. */
+/** Prints one forwarded record (a peer's text: made safe for one line, as our own log lines are). */
 function printRecord(ctx: CliContext, node: string, msg: readonly unknown[]): void {
   const [time, context, severity, text] = msg;
-  const t = typeof time === 'number' ? time : Date.now() / 1000;
+  // a peer's TIME: a number a Date can hold (toISOString throws beyond ±8.64e12 s), else now
+  const t = typeof time === 'number' && Math.abs(time) < 8.64e12 ? time : Date.now() / 1000;
   if (ctx.globals.json) {
     ctx.json({ node, time: t, level: levelName(severity), severity, context, message: text });
     return;
   }
   const when = new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 23);
-  ctx.out(`${when} ${levelName(severity).padEnd(5)} [${node}] ${String(context)}: ${String(text)}`);
+  const level = cleanLogText(levelName(severity), LOG_FIELD_MAX_BYTES);
+  const where = cleanLogText(String(context), LOG_FIELD_MAX_BYTES);
+  ctx.out(
+    `${when} ${level.padEnd(5)} [${cleanLogText(node, LOG_FIELD_MAX_BYTES)}] ${where}: ${cleanLogText(String(text))}`,
+  );
 }
 
 /** Catches the logs of `client`'s network until a signal. */

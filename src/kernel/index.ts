@@ -16,6 +16,7 @@ export {
   type Handler,
 } from './message.js';
 export { Logger, LOG_LEVELS, severityOf, type LogLevel, type LogRecord, type LogFn } from './log.js';
+export { cleanLogText, LOG_MESSAGE_MAX_BYTES, LOG_FIELD_MAX_BYTES } from './logText.js';
 export { magicIncrement, NameCounter } from './names.js';
 export { defer } from './defer.js';
 export type { Link, NodeEvent } from './link.js';

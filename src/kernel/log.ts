@@ -4,6 +4,7 @@
  * @module
  */
 import { Subject, type Observable } from 'rxjs';
+import { cleanLogText, LOG_FIELD_MAX_BYTES, LOG_MESSAGE_MAX_BYTES } from './logText.js';
 
 /** AnyEvent::Log level names, most severe first (1 = fatal … 9 = trace). */
 export const LOG_LEVELS = ['fatal', 'alert', 'critical', 'error', 'warn', 'note', 'info', 'debug', 'trace'] as const;
@@ -16,9 +17,14 @@ export interface LogRecord {
   readonly level: LogLevel;
   /** Numeric level, 1 (fatal) … 9 (trace), as AnyEvent::Log numbers them. */
   readonly severity: number;
-  /** The text. */
+  /**
+   * The text, made safe for a log line: control characters (and bidi
+   * overrides, lone surrogates) appear as visible escapes such as `\n` or
+   * `\x1b`, and a text over {@link LOG_MESSAGE_MAX_BYTES} UTF-8 bytes is cut,
+   * ending with `…[cut, N chars]`. Peers cannot forge lines through it.
+   */
   readonly message: string;
-  /** Where it came from, e.g. `'kernel'`, `'transport'`, `'db'`. */
+  /** Where it came from, e.g. `'kernel'`, `'transport'`, `'db'` (made safe as `message` is). */
   readonly context: string;
   /** The node that logged it. */
   readonly node: string;
@@ -47,7 +53,14 @@ export class Logger {
   /** Logs one record. */
   readonly log: LogFn = (level, context, message) => {
     if (!this.#subject.observed) return;
-    this.#subject.next({ level, severity: severityOf(level), message, context, node: this.nodeId(), time: Date.now() });
+    this.#subject.next({
+      level,
+      severity: severityOf(level),
+      message: cleanLogText(String(message), LOG_MESSAGE_MAX_BYTES),
+      context: cleanLogText(String(context), LOG_FIELD_MAX_BYTES),
+      node: this.nodeId(),
+      time: Date.now(),
+    });
   };
   /** Completes the stream. */
   close(): void {

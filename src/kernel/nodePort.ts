@@ -24,6 +24,13 @@ function reply(kernel: Kernel, replyTo: readonly unknown[], ...results: unknown[
   if (typeof port === 'string' && port) kernel.sndMessage(port, [...rest, ...results]);
 }
 
+/** A peer's tag for an error text; String() of an object whose own `toString` is not a function would throw. */
+function tagText(tag: unknown): string {
+  if (typeof tag === 'string') return tag;
+  if (typeof tag === 'object' && tag !== null) return Array.isArray(tag) ? 'an array' : 'an object';
+  return String(tag);
+}
+
 /**
  * Handles one node-port message from node `from` (our own id for local
  * sends). Errors are logged as Perl does
@@ -74,7 +81,7 @@ export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): v
       }
     }
     const service = typeof tag === 'string' ? kernel.services.get(tag) : undefined;
-    if (service === undefined) throw new Error(`remote execution not allowed (${String(tag)})`);
+    if (service === undefined) throw new Error(`remote execution not allowed (${tagText(tag)})`);
     service(from, args);
   } catch (err) {
     kernel.log('error', 'kernel', `error processing node message from ${from}: ${dieText(err)}`);
