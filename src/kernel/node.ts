@@ -9,6 +9,7 @@ import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
 import { Logger, type LogRecord } from './log.js';
 import { assertPortId, dieText, type Handler, type Message } from './message.js';
+import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';
 import { Port, type MonitorFn, type PortHost } from './port.js';
 import { RunQueue } from './runQueue.js';
@@ -136,8 +137,9 @@ export class Kernel implements PortHost {
     this.sndMessage(id, msg);
   }
 
-  /** `snd` with the message as one array (no copy). */
+  /** `snd` with the message as one array (no copy unless a value must be converted, see {@link plainValues}). */
   sndMessage(id: string, msg: Message): void {
+    msg = plainValues(msg, 'snd', 'msg');
     const port = this.#ports.get(id);
     if (port !== undefined) {
       this.#queue.push(port, msg);
@@ -214,6 +216,7 @@ export class Kernel implements PortHost {
   kil(id: string, ...reason: unknown[]): void {
     assertPortId(id, 'kil: port id');
     if (id.endsWith('#') && id.indexOf('#') === id.length - 1) throw new TypeError(`kil: cannot kill node port ${id}`);
+    reason = plainValues(reason, 'kil', 'reason') as unknown[];
     const port = this.#ports.get(id);
     if (port !== undefined) {
       this.#kill(port, reason);
@@ -282,6 +285,7 @@ export class Kernel implements PortHost {
     if (typeof target === 'function') fn = target;
     else if (typeof target === 'string' || target instanceof Port) {
       const other = typeof target === 'string' ? target : target.id;
+      msg = plainValues(msg, 'mon', 'msg') as unknown[];
       fn = msg.length
         ? (reason) => this.sndMessage(other, [...msg, ...reason])
         : (reason) => {
@@ -353,6 +357,7 @@ export class Kernel implements PortHost {
     assertPortId(nodeOrPortId, 'spawn: node');
     if (typeof name !== 'string' || !name) throw new TypeError('spawn: init function name must be a non-empty string');
     this.#assertOpen('spawn');
+    args = plainValues(args, 'spawn', 'args') as unknown[];
     const i = nodeOrPortId.indexOf('#');
     const node = i < 0 ? nodeOrPortId : nodeOrPortId.slice(0, i);
     const portName = this.#runiq + this.#names.next();
@@ -430,6 +435,7 @@ export class Kernel implements PortHost {
     const { timeout } = options;
     if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0)))
       throw new TypeError('call: timeout must be a non-negative number of seconds');
+    msg = plainValues(msg, 'cal', 'msg');
     return new Observable<Message>((subscriber) => {
       const reply = this.port((m) => {
         subscriber.next(m);
@@ -459,6 +465,7 @@ export class Kernel implements PortHost {
   after(seconds: number, portId: string, ...msg: unknown[]): Subscription;
   after(seconds: number, what: string | (() => void), ...msg: unknown[]): Subscription {
     if (typeof seconds !== 'number' || !(seconds >= 0)) throw new TypeError('after: seconds must be a non-negative number');
+    if (typeof what !== 'function') msg = plainValues(msg, 'after', 'msg') as unknown[];
     const act = typeof what === 'function' ? what : () => this.sndMessage(what, msg);
     if (typeof what !== 'function') assertPortId(what, 'after: port id');
     return timer(seconds * 1000).subscribe(act);
