@@ -142,7 +142,8 @@ function number(): number | bigint {
   }
   const text = s.slice(start, i);
   const n = Number(text);
-  return integer && !Number.isSafeInteger(n) && text.length <= MAX_BIGINT_DIGITS + 1 ? BigInt(text) : n;
+  const digits = text.charCodeAt(0) === 0x2d ? text.length - 1 : text.length;
+  return integer && !Number.isSafeInteger(n) && digits <= MAX_BIGINT_DIGITS ? BigInt(text) : n;
 }
 
 // ---- writing -----------------------------------------------------------------

@@ -1,0 +1,148 @@
+/**
+ * Integers beyond 2^53 (issue #10, defect 7): decoded as exact `BigInt`s in
+ * both framings, encoded back exactly (CBOR: 64-bit integer heads, bignum
+ * tags 2/3 beyond; JSON: plain digits), so that a node relaying a Perl
+ * node's 64-bit integers passes every digit through.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AempNode } from '../../src/index.js';
+import { cborFraming, jsonFraming, type Framing } from '../../src/streams/framing/index.js';
+import { rawPeer, until, type RawPeer } from '../helpers/net.js';
+import { makeNode, SECRET } from '../helpers/nodes.js';
+
+function roundTrip(framing: Framing, frame: unknown[]): unknown[] {
+  const out: unknown[][] = [];
+  framing.createDecoder().push(framing.encode(frame), (f) => out.push(f));
+  expect(out).toHaveLength(1);
+  return out[0]!;
+}
+
+/** An integer as it decodes: a number within ±(2^53−1), a bigint beyond. */
+const decoded = (n: bigint): number | bigint => (n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n);
+
+/** Integers of every size: around 2^53, 2^63, 2^64, and far beyond. */
+const anyInteger = fc.oneof(
+  fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n }),
+  fc.bigInt({ min: -(2n ** 65n), max: 2n ** 65n }),
+  fc.bigInt({ min: -(2n ** 300n), max: 2n ** 300n }),
+  fc.constantFrom(2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n) + 1n, -(2n ** 53n), 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 2n ** 64n, -(2n ** 64n), -(2n ** 64n) - 1n),
+);
+
+describe('integers beyond 2^53', () => {
+  it('a bigint of any size round-trips exactly in both framings (a number within the safe range)', () => {
+    fc.assert(
+      fc.property(fc.array(anyInteger, { maxLength: 6 }), (ints) => {
+        const frame = ['p', ...ints, { k: ints }];
+        const expected = ['p', ...ints.map(decoded), { k: ints.map(decoded) }];
+        expect(roundTrip(jsonFraming, frame)).toEqual(expected);
+        expect(roundTrip(cborFraming, frame)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('relaying JSON → CBOR → JSON keeps the digits of every integer, and CBOR → JSON → CBOR the bytes', () => {
+    fc.assert(
+      fc.property(fc.array(anyInteger, { minLength: 1, maxLength: 6 }), (ints) => {
+        const text = `["p",${ints.join(',')},{"k":[${ints.join(',')}]}]`;
+        const fromJson: unknown[][] = [];
+        jsonFraming.createDecoder().push(Buffer.from(text), (f) => fromJson.push(f));
+        const viaCbor = roundTrip(cborFraming, fromJson[0]!);
+        expect(Buffer.from(jsonFraming.encode(viaCbor)).toString()).toBe(text);
+        const cbor = Buffer.from(cborFraming.encode(fromJson[0]!));
+        const viaJson = roundTrip(jsonFraming, roundTrip(cborFraming, fromJson[0]!));
+        expect(Buffer.from(cborFraming.encode(viaJson)).equals(cbor)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('JSON: only integers leave the number type; floats, exponents and digit runs in strings do not', () => {
+    const text = '["p",9007199254740993,9007199254740993.5,1e300,12345678901234567e3,-0,"12345678901234567890",{"12345678901234567890":1}]';
+    const out: unknown[][] = [];
+    jsonFraming.createDecoder().push(Buffer.from(text), (f) => out.push(f));
+    expect(out[0]).toEqual(['p', 9007199254740993n, Number('9007199254740993.5'), 1e300, Number('12345678901234567e3'), -0, '12345678901234567890', { '12345678901234567890': 1 }]);
+    expect(Object.is(out[0]![5], -0)).toBe(true);
+  });
+
+  it('JSON: an integer of more than 4300 digits stays a number (turning digits into a BigInt costs quadratic time)', () => {
+    const long = '9'.repeat(4300);
+    const out: unknown[][] = [];
+    jsonFraming.createDecoder().push(Buffer.from(`["p",${long},-${long},${long}9]`), (f) => out.push(f));
+    expect(out[0]).toEqual(['p', BigInt(long), -BigInt(long), Infinity]);
+  });
+
+  it('CBOR: what Perl writes for 2^63−1, -2^63, 2^64−1 and a Math::BigInt is read exactly', () => {
+    const bytes = Buffer.from('85 1b7fffffffffffffff 3b7fffffffffffffff 1bffffffffffffffff c24d018ee90ff6c373e0ee4e3f0ad2 c3 4d 018ee90ff6c373e0ee4e3f0ad1'.replace(/ /g, ''), 'hex');
+    const out: unknown[][] = [];
+    cborFraming.createDecoder().push(bytes, (f) => out.push(f));
+    expect(out[0]).toEqual([2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 123456789012345678901234567890n, -123456789012345678901234567890n]);
+  });
+});
+
+// ---- a relay between two Perl-like peers ---------------------------------------
+
+const peers: RawPeer[] = [];
+const open: AempNode[] = [];
+afterEach(async () => {
+  for (const p of peers.splice(0)) p.socket.destroy();
+  await Promise.all(open.splice(0).map((n) => n.close()));
+});
+
+/** Connects to `node` as a Perl node `id` would (HMAC auth, frames in `framing`); returns the raw peer with the handshake read. */
+async function perlPeer(node: AempNode, id: string, framing: 'json' | 'cbor'): Promise<RawPeer> {
+  const port = Number((node.addresses[0] as string).split(':')[1]);
+  const peer = await rawPeer(port);
+  peers.push(peer);
+  const a1 = await peer.readLine();
+  const a2 = await peer.readLine();
+  const c1 = `aemp;1;${id};hmac_sha3_512;${framing};provider=AE-2.02;mproto=1;gproto=1;peeraddr=127.0.0.1:${port}`;
+  const c2 = randomBytes(66).toString('base64');
+  const mac = createHmac('sha3-512', SECRET).update(`${c1}\n${c2}\n${a1}\n${a2}\n`).digest('hex');
+  peer.write(`${c1}\n${c2}\nhmac_sha3_512;${mac};${framing}\n`);
+  expect(await peer.readLine()).toMatch(new RegExp(`^hmac_sha3_512;[0-9a-f]{128};${framing}$`));
+  return peer;
+}
+
+const hex = (n: bigint): string => {
+  const h = n.toString(16);
+  return h.length & 1 ? '0' + h : h;
+};
+
+describe('a node relaying between Perl nodes', () => {
+  const big = 123456789012345678901234567890n;
+  const wire = {
+    // what JSON::XS writes (Math::BigInt as its digits with allow_bignum)
+    json: `9223372036854775807,-9223372036854775808,18446744073709551615,${big},9007199254740993`,
+    // what CBOR::XS writes: 64-bit integer heads, a Math::BigInt as tag 2 on its bytes
+    cbor: `1b7fffffffffffffff 3b7fffffffffffffff 1bffffffffffffffff c24d${hex(big)} 1b0020000000000001`.replace(/ /g, ''),
+  };
+
+  for (const framing of ['json', 'cbor'] as const) {
+    it(`[${framing}] passes 2^63−1, -2^63, 2^64−1, a Math::BigInt and 2^53+1 through unchanged`, async () => {
+      const node = await makeNode(`relay-${framing}`, { framingFormat: [framing] });
+      open.push(node);
+      const relay = node.port((m) => node.snd(m[0] as string, ...m.slice(1)));
+      const relayName = relay.id.slice(relay.id.indexOf('#') + 1);
+      const from = await perlPeer(node, `perl-a-${framing}/x`, framing);
+      const to = await perlPeer(node, `perl-b-${framing}/y`, framing);
+      // perl-a: snd $relay, "perl-b/y#sink", "v", <the integers>
+      if (framing === 'json') from.write(`["${relayName}","perl-b-json/y#sink","v",${wire.json}]`);
+      else {
+        const head = Buffer.from([0x88]);
+        const text = (s: string) => Buffer.concat([Buffer.from([0x40 | s.length]), Buffer.from(s)]); // byte strings, as Perl sends them
+        from.write(Buffer.concat([head, text(relayName), text('perl-b-cbor/y#sink'), text('v'), Buffer.from(wire.cbor, 'hex')]));
+      }
+      const expected =
+        framing === 'json' ? Buffer.from(`["sink","v",${wire.json}]`) : Buffer.from(`876473696e6b6176${wire.cbor}`, 'hex');
+      let got = Buffer.alloc(0);
+      await until('the relayed frame at perl-b', () => {
+        got = Buffer.concat([got, to.takeBuffered()]);
+        return got.includes(expected);
+      }).catch(() => {});
+      expect(framing === 'json' ? got.toString() : got.toString('hex')).toContain(framing === 'json' ? expected.toString() : expected.toString('hex'));
+    });
+  }
+});
