@@ -132,6 +132,31 @@ export class Kernel implements PortHost {
    * Sends a message to a port, local or remote. Never blocks, never throws
    * for an unknown or dead port: the message is then dropped. From one
    * sender to one port, order is kept.
+   *
+   * A message holds only plain data, the same rule for local and remote
+   * ports (so code that works locally works remotely):
+   * - strings, numbers, bigints, booleans, `null`;
+   * - `undefined`: a local receiver gets it as sent; on the wire it is
+   *   `null` in arrays and left out of objects (as `JSON.stringify` does;
+   *   Perl's `undef`);
+   * - `NaN` and `±Infinity`: exact over CBOR, `null` over JSON;
+   * - integers beyond ±(2^53−1) arrive as `bigint` (a Perl node's 64-bit
+   *   integers and Math::BigInt values included; a `number` beyond 2^53,
+   *   already rounded, arrives as a `bigint` equal to it); a `bigint`
+   *   within that range arrives as a `number`;
+   * - arrays and plain objects (`{}` or `Object.create(null)`; own
+   *   enumerable string keys), nested at most 500 levels, without cycles;
+   * - byte arrays (`Uint8Array`, `Buffer`): a local receiver gets a
+   *   `Buffer` over the same bytes; a remote one a string of one character
+   *   per byte (Perl has no binary type: it gets the byte string);
+   * - a {@link Port}: becomes its id string (locally too).
+   *
+   * Anything else — a function, a symbol, a `Map`, `Set`, `Date`, another
+   * typed array, a class instance (the node itself, say), a cycle — throws
+   * a `TypeError` naming its path (`snd: msg[2].node must be plain data,
+   * but it is a Kernel …`), and nothing is sent. `kil` reasons, `cal`,
+   * `after` and `mon` messages, `spawn` arguments and database values
+   * follow the same rule.
    */
   snd(id: string, ...msg: unknown[]): void {
     this.sndMessage(id, msg);
@@ -211,7 +236,9 @@ export class Kernel implements PortHost {
   /**
    * Kills a port. No reason = a normal end; a reason (`type, ...details`) =
    * abnormal. The port stops taking messages at once; its monitors run later
-   * (never inside `kil`). Killing a node port throws.
+   * (never inside `kil`). Killing a node port throws. The reason is plain
+   * data, as a message is (see {@link snd}; a TypeError names
+   * `reason[i]…`).
    */
   kil(id: string, ...reason: unknown[]): void {
     assertPortId(id, 'kil: port id');

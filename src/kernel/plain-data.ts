@@ -53,14 +53,24 @@ function notPlain(what: string, why: Why, name: string): TypeError {
 /**
  * Checks every element of `values` (a message, a kill reason, arguments).
  * Returns `values` itself when nothing needs converting, else a converted
- * copy. Throws a `TypeError` `"<what>: <name>[i]… is …"` otherwise.
+ * copy. Throws a `TypeError` `"<what>: <name>[i]… must be plain data, but
+ * it is …"` otherwise.
  */
 export function plainValues(values: readonly unknown[], what: string, name: string): readonly unknown[] {
+  // strings, numbers and null, the bulk of every message, cost one typeof each and no call
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'object' ? v !== null : typeof v === 'function' || typeof v === 'symbol') return checkFrom(values, i, what, name);
+  }
+  return values;
+}
+
+/** {@link plainValues} from index `first`, the first element that is not a primitive. */
+function checkFrom(values: readonly unknown[], first: number, what: string, name: string): readonly unknown[] {
   let out: unknown[] | undefined;
   try {
-    for (let i = 0; i < values.length; i++) {
+    for (let i = first; i < values.length; i++) {
       const v = values[i];
-      // strings and numbers, the bulk of every message, cost one typeof
       if (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol') continue;
       const p = plain(v, 1);
       if (p !== v) (out ??= values.slice())[i] = p;
@@ -104,7 +114,8 @@ function plain(value: unknown, depth: number): unknown {
   if (proto === OBJECT_PROTO || proto === null) {
     const record = value as Record<string, unknown>;
     let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(record)) {
+    // for-in walks the enum cache without allocating a key array (a plain object has nothing enumerable to inherit)
+    for (const key in record) {
       const v = record[key];
       if (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol') continue;
       const p = plain(v, depth + 1);
