@@ -74,6 +74,18 @@ describe('integers beyond 2^53', () => {
     expect(out[0]).toEqual(['p', BigInt(long), -BigInt(long), Infinity]);
   });
 
+  it('CBOR: a bignum of more than 1786 bytes (~4300 digits) is ±Infinity; leading zero bytes do not count', () => {
+    const bignum = (tag: number, bytes: Buffer) => Buffer.concat([Buffer.from([tag, 0x59, bytes.length >> 8, bytes.length & 0xff]), bytes]);
+    const limit = Buffer.alloc(1786, 0xff);
+    const over = Buffer.concat([Buffer.from([1]), limit]);
+    const padded = Buffer.concat([Buffer.alloc(5000), Buffer.from([1, 0])]);
+    const out: unknown[][] = [];
+    cborFraming
+      .createDecoder()
+      .push(Buffer.concat([Buffer.from([0x84]), bignum(0xc2, limit), bignum(0xc2, over), bignum(0xc3, over), bignum(0xc2, padded)]), (f) => out.push(f));
+    expect(out[0]).toEqual([BigInt('0x' + limit.toString('hex')), Infinity, -Infinity, 256]);
+  });
+
   it('CBOR: what Perl writes for 2^63−1, -2^63, 2^64−1 and a Math::BigInt is read exactly', () => {
     const bytes = Buffer.from('85 1b7fffffffffffffff 3b7fffffffffffffff 1bffffffffffffffff c24d018ee90ff6c373e0ee4e3f0ad2 c3 4d 018ee90ff6c373e0ee4e3f0ad1'.replace(/ /g, ''), 'hex');
     const out: unknown[][] = [];

@@ -18,7 +18,7 @@
  * - indefinite-length strings, arrays and maps are accepted;
  * - tags: only what CBOR::XS writes for plain Perl data is read (see
  *   {@link readTagged}): bignums (2, 3) → `number` or `bigint` like any
- *   integer, decimal fractions and bigfloats (4, 5; Math::BigFloat) →
+ *   integer (±Infinity beyond {@link MAX_BIGNUM_BYTES}), decimal fractions and bigfloats (4, 5; Math::BigFloat) →
  *   `number`, self-describe (55799) → its content. Any other tag refuses the
  *   frame ({@link FramingError}: the connection closes with that reason):
  *   its meaning (a Perl object, a shared reference, a date) cannot be kept,
@@ -184,6 +184,14 @@ function readValue(depth: number): unknown {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
+ * Bignums longer than this (after leading zero bytes) are read as ±Infinity,
+ * not as a `bigint`: their decimal digits (JSON, logs) cost time quadratic in
+ * their length, and a peer must not make us spend seconds on one value.
+ * 1786 bytes ≈ 4300 decimal digits, the JSON framing's limit.
+ */
+export const MAX_BIGNUM_BYTES = 1786;
+
+/**
  * The value of a tagged item (its tag number read, its content next). Read
  * are what CBOR::XS writes for plain Perl data: bignums (2, 3: a byte
  * string, Math::BigInt) as integers — `number` within ±(2^53−1), else
@@ -198,7 +206,11 @@ function readTagged(tag: number, at: number, depth: number): unknown {
     if (pos >= end) throw INCOMPLETE;
     if (src[pos]! >> 5 !== 2) throw malformed(`bignum (tag ${tag}) on something other than a byte string`, at);
     const octets = readValue(depth) as string; // a byte string: one character per octet
-    const magnitude = octets.length === 0 ? 0n : BigInt('0x' + Buffer.from(octets, 'latin1').toString('hex'));
+    let lead = 0;
+    while (lead < octets.length && octets.charCodeAt(lead) === 0) lead++;
+    // as the JSON framing does beyond MAX_BIGINT_DIGITS: a number (here ±Infinity, far beyond 2^1024)
+    if (octets.length - lead > MAX_BIGNUM_BYTES) return tag === 2 ? Infinity : -Infinity;
+    const magnitude = lead === octets.length ? 0n : BigInt('0x' + Buffer.from(octets.slice(lead), 'latin1').toString('hex'));
     if (magnitude < MAX_SAFE || (tag === 2 && magnitude === MAX_SAFE)) {
       const n = Number(magnitude);
       return tag === 2 ? n : -1 - n;

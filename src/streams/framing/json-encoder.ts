@@ -10,8 +10,10 @@
  * become `null` in arrays and vanish from objects, `NaN`/`±Infinity` become
  * `null`, `toJSON` is honoured; cycles cannot be encoded ({@link FramingError}).
  * Three things are written as Perl reads them ({@link stringifyExact}):
- * bigints as their digits, byte arrays (`Uint8Array`, `Buffer`) as the
- * string of one character per byte, lone surrogates as U+FFFD.
+ * bigints as their digits, byte arrays as the string of one character per
+ * byte, lone surrogates as U+FFFD. Byte arrays are found by what
+ * `JSON.stringify` makes of a `Buffer`, so they must be Buffers (the
+ * kernel's plain-data check hands every `Uint8Array` on as one).
  *
  * @module
  */
