@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AempNode } from '../../src/index.js';
 import { cborFraming, jsonFraming, type Framing } from '../../src/streams/framing/index.js';
+import { jsonText } from '../../src/kernel/message.js';
+import { makeKernel, tick } from '../helpers/kernel.js';
 import { rawPeer, until, type RawPeer } from '../helpers/net.js';
 import { makeNode, SECRET } from '../helpers/nodes.js';
 
@@ -91,6 +93,23 @@ describe('integers beyond 2^53', () => {
     const out: unknown[][] = [];
     cborFraming.createDecoder().push(bytes, (f) => out.push(f));
     expect(out[0]).toEqual([2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 123456789012345678901234567890n, -123456789012345678901234567890n]);
+  });
+});
+
+describe('bigints where values are shown', () => {
+  it('an unhandled bigint tag, a bigint kill reason and its log line show the digits (JSON.stringify would throw)', async () => {
+    const { k, logs } = makeKernel('bigshow');
+    const p = k.port();
+    k.snd(p.id, 2n ** 64n, 'x');
+    await tick();
+    expect(p.alive).toBe(false);
+    const q = k.port(() => {});
+    k.kil(q.id, 'die', { n: -(2n ** 70n) });
+    await until('both deaths logged', () => logs.filter((l) => l.message.includes('died with reason')).length === 2);
+    const lines = logs.map((l) => l.message).filter((m) => m.includes('died with reason'));
+    expect(lines[0]).toContain(`"no callback found for message '18446744073709551616'"`);
+    expect(lines[1]).toContain(`["die",{"n":-1180591620717411303424}]`);
+    expect(jsonText([1n, { a: [2n ** 64n] }, 'x"\u0001'], 1)).toBe(`[\n 1,\n {\n  "a": [\n   18446744073709551616\n  ]\n },\n "x\\"\\u0001"\n]`);
   });
 });
 

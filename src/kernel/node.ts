@@ -8,7 +8,7 @@ import { Observable, Subscription, timer } from 'rxjs';
 import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
 import { Logger, type LogRecord } from './log.js';
-import { assertPortId, dieText, type Handler, type Message } from './message.js';
+import { assertPortId, dieText, jsonText, type Handler, type Message } from './message.js';
 import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';
 import { Port, type MonitorFn, type PortHost } from './port.js';
@@ -286,7 +286,7 @@ export class Kernel implements PortHost {
 
   /** @internal */
   portEnded(port: Port, reason: Reason, watched: boolean): void {
-    if (!watched) this.log('error', 'kernel', `unmonitored local port ${port.id} died with reason: ${JSON.stringify(reason)}`);
+    if (!watched) this.log('error', 'kernel', `unmonitored local port ${port.id} died with reason: ${jsonText(reason)}`);
   }
 
   // ---- mon -----------------------------------------------------------------
