@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AempNode } from '../../src/index.js';
 import { cborFraming, jsonFraming, type Framing } from '../../src/streams/framing/index.js';
+import { mayHoldBigInts } from '../../src/streams/framing/json-exact.js';
 import { jsonText } from '../../src/kernel/message.js';
 import { makeKernel, tick } from '../helpers/kernel.js';
 import { rawPeer, until, type RawPeer } from '../helpers/net.js';
@@ -58,6 +59,16 @@ describe('integers beyond 2^53', () => {
         expect(Buffer.from(cborFraming.encode(viaJson)).equals(cbor)).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('JSON: the quick test for a 16-digit run agrees with /\\d{16}/', () => {
+    const text = fc.string({ unit: fc.constantFrom('0', '1', '5', '9', 'x', ',', '.', '-', '"'), maxLength: 80 });
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(mayHoldBigInts(t)).toBe(/\d{16}/.test(t));
+      }),
+      { numRuns: 3000 },
     );
   });
 
