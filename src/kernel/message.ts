@@ -4,7 +4,7 @@
  */
 import type { Port } from './port.js';
 
-/** A message: an array of plain data; by convention `[tag, ...args]`. */
+/** A message: an array of plain data (the rule: `Kernel.snd`, checked by `plainValues`); by convention `[tag, ...args]`. */
 export type Message = readonly unknown[];
 
 /**
