@@ -17,13 +17,13 @@
  *    string of code points 0–255 (what Perl means by it); cbor-x gives a Buffer.
  * 2. **lone surrogates.** We write them as U+FFFD (valid UTF-8, like
  *    `JSON.stringify` → UTF-8); cbor-x writes their WTF-8 bytes, invalid UTF-8,
- *    which we then read as latin1. Generated strings in cbor-x → ours are
+ *    which our decoder refuses (the frame, and its connection). Generated strings in cbor-x → ours are
  *    well-formed; {@link LONE_SURROGATE} shows the difference on its own.
  * 3. **-0.** We keep it (a float); cbor-x writes it as the integer 0.
  * 4. **64-bit integers.** cbor-x reads every 64-bit integer head as a `bigint`;
- *    we read it as a number (the nearest double beyond 2^53 — or a `bigint`
- *    beyond ±(2^53−1) once the codec gives bigints there). The comparison
- *    accepts a `bigint` for an integer only when it is exactly that integer.
+ *    we read it as a number within ±(2^53−1) and as an exact `bigint` beyond.
+ *    The comparison accepts a `bigint` for an integer only when it is exactly
+ *    that integer.
  * 5. **Perl maps.** cbor-x cannot read a map with byte-string keys into an
  *    object (it throws `Invalid property name type object`); with
  *    `mapsAsObjects: false` it gives a `Map` keyed by Buffers, which we turn

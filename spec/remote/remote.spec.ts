@@ -230,10 +230,21 @@ describe('remote kernel over loopback', () => {
     const { a, b } = await pair({ framingFormat: ['json'] }, { framingFormat: ['json'] });
     const got: unknown[] = [];
     const p = a.port((msg) => got.push(msg));
-    b.snd(p.id, 'bad', 10n); // queued: no connection yet
+    // snd refuses what is not plain data, so only a getter that changes its answer reaches the framing with a cycle
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    const sneaky = (n: number) => {
+      let reads = 0;
+      return {
+        get v() {
+          return reads++ === 0 ? n : cyclic;
+        },
+      };
+    };
+    b.snd(p.id, 'bad', sneaky(10)); // queued: no connection yet
     b.snd(p.id, 'good', 1);
     await firstValueFrom(b.cal(a.nodePortId, 'time', { timeout: 5 }));
-    b.snd(p.id, 'bad', 20n); // straight to the link
+    b.snd(p.id, 'bad', sneaky(20)); // straight to the link
     b.snd(p.id, 'good', 2);
     await firstValueFrom(b.cal(a.nodePortId, 'time', { timeout: 5 }));
     expect(got).toEqual([

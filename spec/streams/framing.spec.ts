@@ -289,7 +289,10 @@ describe('batch encoders', () => {
     const cyclic: unknown[] = ['loop'];
     cyclic.push(cyclic);
     expectFramingError(() => encoder.write(['b', cyclic]), new RegExp(`^${framing.name}: cannot encode`));
-    expectFramingError(() => encoder.write(['b', 2n ** 70n]), new RegExp(`^${framing.name}: cannot encode`));
+    const deep: unknown[] = [];
+    let inner = deep;
+    for (let i = 0; i < 600; i++) inner.push((inner = []));
+    expectFramingError(() => encoder.write(['b', 2n ** 70n, deep]), new RegExp(`^${framing.name}: cannot encode`));
     expectFramingError(() => encoder.write('not an array' as unknown as Frame), new RegExp(`^${framing.name}: a frame must be an array`));
     encoder.write(['c', 3]);
     expect(encoder.frames).toBe(2);
@@ -421,8 +424,14 @@ describe('cbor framing: decoding what Perl sends', () => {
       latin[n - 1] = 0xe9;
       expect(decode(cborFraming, [hex(`81 ${cb.bytes(latin)}`)]), `${n} octets`).toEqual([['a'.repeat(n - 1) + '\u00e9']]);
     }
-    // an invalid UTF-8 text string is read the same way, not refused
-    expect(decode(cborFraming, [hex('81 62 c328')])).toEqual([['\u00c3(']]);
+  });
+
+  it('refuses a frame with a text string that is not valid UTF-8 (a byte string with the same octets is read)', () => {
+    for (const bad of ['62 c328', '61 ff', '63 eda080' /* a UTF-8 surrogate */, '64 f4908080' /* beyond U+10FFFF */, '7f 61 61 61 ff ff']) {
+      expectFramingError(() => decode(cborFraming, [hex(`82 41 70 ${bad}`)]), /^cbor: malformed data: a text string of \d+ bytes is not valid UTF-8/);
+      for (const [a, b] of splits(hex(`82 41 70 ${bad}`))) expect(feed(cborFraming.createDecoder(), [a, b]).error).toBeInstanceOf(FramingError);
+    }
+    expect(decode(cborFraming, [hex('82 41 70 42 c328')])).toEqual([['p', '\u00c3(']]);
   });
 
   it('reads every string length form', () => {
@@ -442,12 +451,11 @@ describe('cbor framing: decoding what Perl sends', () => {
     expect(frame[11]).toBeNaN();
   });
 
-  it('reads every integer width, beyond 2^53 as the nearest double', () => {
+  it('reads every integer width: within ±(2^53−1) as numbers, beyond as exact bigints', () => {
     const frame = decode(cborFraming, [
-      hex('8b 00 17 1818 18ff 190100 1a00010000 1b0000000100000000 1b001fffffffffffff 1bffffffffffffffff 20 3bffffffffffffffff'),
+      hex('8e 00 17 1818 18ff 190100 1a00010000 1b0000000100000000 1b001fffffffffffff 1b0020000000000000 1bffffffffffffffff 20 3b001ffffffffffffe 3b001fffffffffffff 3bffffffffffffffff'),
     ])[0]!;
-    expect(frame).toEqual([0, 23, 24, 255, 256, 65536, 2 ** 32, 2 ** 53 - 1, 2 ** 64, -1, -(2 ** 64)]);
-    for (const n of frame) expect(typeof n).toBe('number');
+    expect(frame).toEqual([0, 23, 24, 255, 256, 65536, 2 ** 32, 2 ** 53 - 1, 2n ** 53n, 2n ** 64n - 1n, -1, -(2 ** 53 - 1), -(2n ** 53n), -(2n ** 64n)]);
   });
 
   it('reads simple values: false, true, null, and undefined as null', () => {
@@ -463,20 +471,22 @@ describe('cbor framing: decoding what Perl sends', () => {
     for (const [a, b] of splits(bytes)) expect(decode(cborFraming, [a, b])).toEqual([['p', 'hi!', 'abc', { k: [1, 2] }]]);
   });
 
-  it('reads tagged values as their content: what CBOR::XS tags (Math::BigInt, Math::BigFloat) as numbers', () => {
+  it('reads what CBOR::XS tags for plain Perl data: bignums as integers, decimal fractions and bigfloats as numbers', () => {
     expect(decode(cborFraming, [hex('d9d9f7 82 41 70 d9d9f7 01')])).toEqual([['p', 1]]);
     for (const [tagged, value] of [
-      ['82 41 70 c1 1a 5f000000', 0x5f000000], // epoch time: its content
-      ['82 41 70 d8 40 41 00', '\u0000'],
-      ['82 41 70 d9 0100 41 70', 'p'],
-      ['82 41 70 d8 1c 80', []],
       ['82 41 70 c2 4d 00000000000000000000000001', 1], // bignum 1
       ['82 41 70 c2 4d 000000000000000000000001 00', 256],
+      ['82 41 70 c2 40', 0],
       ['82 41 70 c3 41 09', -10], // negative bignum: -1 - 9
-      ['82 41 70 c2 4d 01431e0fae6d7217caa0000000', 1e29], // CBOR::XS for Math::BigInt 1e29
+      ['82 41 70 c2 47 1fffffffffffff', 2 ** 53 - 1],
+      ['82 41 70 c2 47 20000000000000', 2n ** 53n],
+      ['82 41 70 c3 47 1ffffffffffffe', -(2 ** 53 - 1)],
+      ['82 41 70 c3 47 1fffffffffffff', -(2n ** 53n)],
+      ['82 41 70 c2 4d 01431e0fae6d7217caa0000000', 10n ** 29n], // CBOR::XS for Math::BigInt 1e29
+      ['82 41 70 c3 49 010000000000000000', -(2n ** 64n) - 1n],
       ['82 41 70 c4 82 21 18 7d', 1.25], // CBOR::XS for Math::BigFloat 1.25: 125 × 10^-2
       ['82 41 70 c5 82 20 03', 1.5], // bigfloat 3 × 2^-1
-      ['82 41 70 c6 c6 c6 01', 1], // nested unknown tags
+      ['82 41 70 c4 82 01 c2 49 010000000000000000', 2 ** 64 * 10], // a bignum mantissa
     ] as const) {
       expect(decode(cborFraming, [hex(tagged)]), tagged).toEqual([['p', value]]);
       const bytes = hex(tagged);
@@ -484,6 +494,24 @@ describe('cbor framing: decoding what Perl sends', () => {
     }
     // a tag in front of a frame other than self-describe is still not a frame
     expectFramingError(() => decode(cborFraming, [hex('c0 82 01 02')]), /^cbor: frame must be an array/);
+  });
+
+  it('refuses a frame with any other tag, or a known tag on the wrong content, naming it', () => {
+    for (const [tagged, reason] of [
+      ['82 41 70 c1 1a 5f000000', /^cbor: unsupported tag 1 at byte 3 of the frame/], // epoch time
+      ['82 41 70 d8 40 41 00', /^cbor: unsupported tag 64 at byte 3/], // a typed array
+      ['82 41 70 d9 0100 41 70', /^cbor: unsupported tag 256 at byte 3/], // stringref namespace
+      ['82 41 70 d8 1c 80', /^cbor: unsupported tag 28 at byte 3/], // shareable
+      ['82 41 70 d8 1a 82 41 43 80', /^cbor: unsupported tag 26 at byte 3/], // a Perl object (FREEZE/THAW)
+      ['82 41 70 c6 c6 c6 01', /^cbor: unsupported tag 6 at byte 3/],
+      ['82 41 70 c2 01', /^cbor: malformed data: bignum \(tag 2\) on something other than a byte string at byte 3/],
+      ['82 41 70 c3 61 41', /^cbor: malformed data: bignum \(tag 3\) on something other than a byte string/],
+      ['82 41 70 c4 82 41 31 01', /^cbor: malformed data: decimal fraction \(tag 4\) that is not \[exponent, mantissa\]/],
+      ['82 41 70 c5 81 01', /^cbor: malformed data: bigfloat \(tag 5\)/],
+    ] as const) {
+      expectFramingError(() => decode(cborFraming, [hex(tagged)]), reason);
+      for (const [a, b] of splits(hex(tagged))) expect(feed(cborFraming.createDecoder(), [a, b]).error, tagged).toBeInstanceOf(FramingError);
+    }
   });
 
   it('refuses malformed encodings, whole and split', () => {
@@ -530,7 +558,7 @@ describe('cbor framing: decoding what Perl sends', () => {
 });
 
 describe('cbor framing: encoding', () => {
-  it('writes plain CBOR: text strings, shortest heads, float32 when exact, no tags', () => {
+  it('writes plain CBOR: text strings, shortest heads, float32 when exact, no tags but bignums', () => {
     expect(toHex(cborFraming.encode(['', 'g_slave']))).toBe('826067675f736c617665');
     expect(toHex(cborFraming.encode([0, 23, 24, 255, 256, 65535, 65536, -1, -24, -25, 2 ** 32, 2 ** 53 - 1]))).toBe(
       '8c' + '00' + '17' + '1818' + '18ff' + '190100' + '19ffff' + '1a00010000' + '20' + '37' + '3818' + '1b0000000100000000' + '1b001fffffffffffff',
@@ -542,7 +570,11 @@ describe('cbor framing: encoding', () => {
     expect(toHex(cborFraming.encode([2 ** 60, 2 ** 60 + 2 ** 10, -(2 ** 60), -(2 ** 64)]))).toBe(
       '84' + '1b1000000000000000' + '1b1000000000000400' + '3b0fffffffffffffff' + '3bffffffffffffffff',
     );
-    expect(decode(cborFraming, [cborFraming.encode([2 ** 60 + 2 ** 10, -9434580732274286, -(2 ** 64)])])).toEqual([[2 ** 60 + 2 ** 10, -9434580732274286, -(2 ** 64)]]);
+    expect(decode(cborFraming, [cborFraming.encode([2 ** 60 + 2 ** 10, -9434580732274286, -(2 ** 64)])])).toEqual([[2n ** 60n + 2n ** 10n, -9434580732274286n, -(2n ** 64n)]]);
+    // bigints: integers up to 64 bits, bignums (tags 2 and 3, as CBOR::XS writes Math::BigInt) beyond
+    expect(toHex(cborFraming.encode([5n, -(2n ** 64n), 2n ** 64n, -(2n ** 64n) - 1n, 10n ** 29n]))).toBe(
+      '85' + '05' + '3bffffffffffffffff' + 'c249010000000000000000' + 'c349010000000000000000' + 'c24d01431e0fae6d7217caa0000000',
+    );
     expect(toHex(cborFraming.encode([{ a: 1 }, true, false, null]))).toBe('84a1616101f5f4f6');
     expect(toHex(cborFraming.encode(['é']))).toBe('8162c3a9');
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import { RcEditor, rcPath, type Env } from '../config/index.js';
+import { jsonText } from '../kernel/message.js';
 import { CliError } from './errors.js';
 
 /** The options every command takes (given anywhere on the command line). */
@@ -80,6 +81,6 @@ export class CliContext {
 
   /** Prints a value as one line of JSON. */
   json(value: unknown): void {
-    this.out(JSON.stringify(value));
+    this.out(jsonText(value));
   }
 }

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { firstValueFrom, throwError, timeout, type Observable } from 'rxjs';
 import type { AempNode, Message, Reason } from '../index.js';
+import { jsonText } from '../kernel/message.js';
 import { countArg, messageArg, secondsArg } from './args.js';
 import { DEFAULT_WAIT, openClientNode, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
@@ -53,7 +54,7 @@ export function explainReason(reason: Reason): string {
     return `cannot reach node ${String(reason[1])}: ${String(reason[2])}${hint}`;
   }
   if (reason[0] === 'no_such_port') return 'no such port';
-  return `the port died: ${JSON.stringify(reason)}`;
+  return `the port died: ${jsonText(reason)}`;
 }
 
 /** The first value of `source` within `seconds` (0 = no limit), else a CliError with `what`. */

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { Subscription } from 'rxjs';
+import { jsonText } from '../kernel/message.js';
 import { secondsArg } from './args.js';
 import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
@@ -151,7 +152,7 @@ export function registerWatchCommands(program: Command, ctx: CliContext): void {
             seconds,
             () => `db: no answer within ${seconds} s`,
           );
-          ctx.out(ctx.globals.json ? JSON.stringify(value) : JSON.stringify(value, null, 2));
+          ctx.out(ctx.globals.json ? jsonText(value) : jsonText(value, 2));
         },
         secondsArg(opts.wait, '--wait'),
       );
@@ -185,8 +186,8 @@ export function registerWatchCommands(program: Command, ctx: CliContext): void {
                 ctx.json({ family: d.family, added: d.added, changed: d.changed, deleted: d.deleted });
                 return;
               }
-              for (const [k, v] of Object.entries(d.added)) ctx.out(`+ ${k} ${JSON.stringify(v)}`);
-              for (const [k, v] of Object.entries(d.changed)) ctx.out(`~ ${k} ${JSON.stringify(v)}`);
+              for (const [k, v] of Object.entries(d.added)) ctx.out(`+ ${k} ${jsonText(v)}`);
+              for (const [k, v] of Object.entries(d.changed)) ctx.out(`~ ${k} ${jsonText(v)}`);
               for (const k of Object.keys(d.deleted)) ctx.out(`- ${k}`);
             },
             error: (e: unknown) => ended(e),

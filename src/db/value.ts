@@ -4,6 +4,7 @@
  * of values handed in by users, and shape checks of what arrives on the wire.
  * @module
  */
+import { plainValue } from '../kernel/plain-data.js';
 
 /** A family's contents as it travels: `{ key: value }`. */
 export type FamilyRecord<V = unknown> = Record<string, V>;
@@ -82,18 +83,15 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  * The value a user hands to `set`, as it is kept: `undefined` becomes
  * `null` (Perl's `undef`; JSON would drop it), objects are copied so later
  * mutation by the caller cannot change what the database holds (or hide a
- * change from the deep compare). Functions and symbols are refused.
+ * change from the deep compare). The kernel's plain-data rule applies
+ * (`plainValue`: a Port becomes its id, functions, Maps, … are refused).
  */
 export function ownValue(value: unknown, what: string): unknown {
   if (value === undefined) return null;
-  const t = typeof value;
-  if (t === 'function' || t === 'symbol') throw new TypeError(`${what} must be plain data, got a ${t}`);
-  if (t !== 'object' || value === null) return value;
-  try {
-    return structuredClone(value);
-  } catch (err) {
-    throw new TypeError(`${what} must be plain data: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const fn = what.slice(0, what.lastIndexOf(':')); // 'db.set: value' → 'db.set'
+  const checked = plainValue(value, fn, 'value'); // Ports become ids; a TypeError naming the path
+  if (typeof checked !== 'object' || checked === null) return checked;
+  return plainValue(structuredClone(checked), fn, 'value'); // structuredClone makes Buffers plain Uint8Arrays: Buffers again
 }
 
 // ---- wire shapes -------------------------------------------------------------

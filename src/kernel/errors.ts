@@ -2,6 +2,7 @@
  * Typed errors that travel as `error` notifications in aemp's streams.
  * @module
  */
+import { jsonText } from './message.js';
 
 /** A kill reason: empty = normal kill, otherwise `[type, ...details]`. */
 export type Reason = readonly unknown[];
@@ -51,9 +52,5 @@ export function formatReason(reason: Reason): string {
 }
 
 function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  return jsonText(v);
 }

@@ -11,6 +11,7 @@ export {
   portNameOf,
   dieText,
   unhandledText,
+  jsonText,
   assertPortId,
   type Message,
   type Handler,

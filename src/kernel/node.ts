@@ -8,7 +8,8 @@ import { Observable, Subscription, timer } from 'rxjs';
 import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
 import { Logger, type LogRecord } from './log.js';
-import { assertPortId, dieText, type Handler, type Message } from './message.js';
+import { assertPortId, dieText, jsonText, type Handler, type Message } from './message.js';
+import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';
 import { Port, type MonitorFn, type PortHost } from './port.js';
 import { RunQueue } from './runQueue.js';
@@ -139,13 +140,39 @@ export class Kernel implements PortHost {
    * Sends a message to a port, local or remote. Never blocks, never throws
    * for an unknown or dead port: the message is then dropped. From one
    * sender to one port, order is kept.
+   *
+   * A message holds only plain data, the same rule for local and remote
+   * ports (so code that works locally works remotely):
+   * - strings, numbers, bigints, booleans, `null`;
+   * - `undefined`: a local receiver gets it as sent; on the wire it is
+   *   `null` in arrays and left out of objects (as `JSON.stringify` does;
+   *   Perl's `undef`);
+   * - `NaN` and `±Infinity`: exact over CBOR, `null` over JSON;
+   * - integers beyond ±(2^53−1) arrive as `bigint` (a Perl node's 64-bit
+   *   integers and Math::BigInt values included; a `number` beyond 2^53,
+   *   already rounded, arrives as a `bigint` equal to it); a `bigint`
+   *   within that range arrives as a `number`;
+   * - arrays and plain objects (`{}` or `Object.create(null)`; own
+   *   enumerable string keys), nested at most 500 levels, without cycles;
+   * - byte arrays (`Uint8Array`, `Buffer`): a local receiver gets a
+   *   `Buffer` over the same bytes; a remote one a string of one character
+   *   per byte (Perl has no binary type: it gets the byte string);
+   * - a {@link Port}: becomes its id string (locally too).
+   *
+   * Anything else — a function, a symbol, a `Map`, `Set`, `Date`, another
+   * typed array, a class instance (the node itself, say), a cycle — throws
+   * a `TypeError` naming its path (`snd: msg[2].node must be plain data,
+   * but it is a Kernel …`), and nothing is sent. `kil` reasons, `cal`,
+   * `after` and `mon` messages, `spawn` arguments and database values
+   * follow the same rule.
    */
   snd(id: string, ...msg: unknown[]): void {
     this.sndMessage(id, msg);
   }
 
-  /** `snd` with the message as one array (no copy). */
+  /** `snd` with the message as one array (no copy unless a value must be converted, see {@link plainValues}). */
   sndMessage(id: string, msg: Message): void {
+    msg = plainValues(msg, 'snd', 'msg');
     const port = this.#ports.get(id);
     if (port !== undefined) {
       this.#queue.push(port, msg);
@@ -217,11 +244,14 @@ export class Kernel implements PortHost {
   /**
    * Kills a port. No reason = a normal end; a reason (`type, ...details`) =
    * abnormal. The port stops taking messages at once; its monitors run later
-   * (never inside `kil`). Killing a node port throws.
+   * (never inside `kil`). Killing a node port throws. The reason is plain
+   * data, as a message is (see {@link snd}; a TypeError names
+   * `reason[i]…`).
    */
   kil(id: string, ...reason: unknown[]): void {
     assertPortId(id, 'kil: port id');
     if (id.endsWith('#') && id.indexOf('#') === id.length - 1) throw new TypeError(`kil: cannot kill node port ${id}`);
+    reason = plainValues(reason, 'kil', 'reason') as unknown[];
     const port = this.#ports.get(id);
     if (port !== undefined) {
       this.#kill(port, reason);
@@ -264,7 +294,7 @@ export class Kernel implements PortHost {
 
   /** @internal */
   portEnded(port: Port, reason: Reason, watched: boolean): void {
-    if (!watched) this.log('error', 'kernel', `unmonitored local port ${port.id} died with reason: ${JSON.stringify(reason)}`);
+    if (!watched) this.log('error', 'kernel', `unmonitored local port ${port.id} died with reason: ${jsonText(reason)}`);
   }
 
   // ---- mon -----------------------------------------------------------------
@@ -290,6 +320,7 @@ export class Kernel implements PortHost {
     if (typeof target === 'function') fn = target;
     else if (typeof target === 'string' || target instanceof Port) {
       const other = typeof target === 'string' ? target : target.id;
+      msg = plainValues(msg, 'mon', 'msg') as unknown[];
       fn = msg.length
         ? (reason) => this.sndMessage(other, [...msg, ...reason])
         : (reason) => {
@@ -361,6 +392,7 @@ export class Kernel implements PortHost {
     assertPortId(nodeOrPortId, 'spawn: node');
     if (typeof name !== 'string' || !name) throw new TypeError('spawn: init function name must be a non-empty string');
     this.#assertOpen('spawn');
+    args = plainValues(args, 'spawn', 'args') as unknown[];
     const i = nodeOrPortId.indexOf('#');
     const node = i < 0 ? nodeOrPortId : nodeOrPortId.slice(0, i);
     const portName = this.#runiq + this.#names.next();
@@ -438,6 +470,7 @@ export class Kernel implements PortHost {
     const { timeout } = options;
     if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0)))
       throw new TypeError('call: timeout must be a non-negative number of seconds');
+    msg = plainValues(msg, 'cal', 'msg');
     return new Observable<Message>((subscriber) => {
       const reply = this.port((m) => {
         subscriber.next(m);
@@ -467,6 +500,7 @@ export class Kernel implements PortHost {
   after(seconds: number, portId: string, ...msg: unknown[]): Subscription;
   after(seconds: number, what: string | (() => void), ...msg: unknown[]): Subscription {
     if (typeof seconds !== 'number' || !(seconds >= 0)) throw new TypeError('after: seconds must be a non-negative number');
+    if (typeof what !== 'function') msg = plainValues(msg, 'after', 'msg') as unknown[];
     const act = typeof what === 'function' ? what : () => this.sndMessage(what, msg);
     if (typeof what !== 'function') assertPortId(what, 'after: port id');
     return timer(seconds * 1000).subscribe(act);

@@ -3,21 +3,26 @@
  *
  * The value model (what Perl's CBOR::XS sends, see PROTOCOL.md §3.3):
  *
- * - unsigned/negative integers → `number`; beyond ±2^53 the nearest double
- *   (AEMP never needs more, and `BigInt` would leak into user code);
+ * - unsigned/negative integers → `number`; beyond ±(2^53−1) → `bigint`,
+ *   exact (a Perl node's 64-bit integers pass through a relay unchanged);
  * - byte strings → `string`, one character per octet ({@link bytesToString}:
  *   Perl sends every ordinary string, port names and map keys included, as a
- *   byte string); text strings → `string` by {@link octetsToString} (UTF-8 if
- *   valid, else latin1);
+ *   byte string); text strings → `string` by {@link octetsToString}: they
+ *   must be valid UTF-8, else the frame is refused ({@link FramingError}),
+ *   as the JSON framing refuses a frame that is not UTF-8;
  * - arrays → arrays; maps → plain objects (`{}`), keys being strings or numbers
  *   (numbers are stringified; any other key type is a {@link FramingError}); a
  *   `__proto__` key becomes an own property, as with `JSON.parse`;
  * - float16/32/64 → `number`; `false`/`true` → booleans; `null` and `undefined`
  *   → `null` (Perl has only `undef`);
  * - indefinite-length strings, arrays and maps are accepted;
- * - tags: bignums (2, 3), decimal fractions and bigfloats (4, 5) — what
- *   CBOR::XS writes for Math::BigInt/BigFloat — become numbers; any other tag
- *   (self-describe 55799 included) gives its content (see {@link untag});
+ * - tags: only what CBOR::XS writes for plain Perl data is read (see
+ *   {@link readTagged}): bignums (2, 3) → `number` or `bigint` like any
+ *   integer (±Infinity beyond {@link MAX_BIGNUM_BYTES}), decimal fractions and bigfloats (4, 5; Math::BigFloat) →
+ *   `number`, self-describe (55799) → its content. Any other tag refuses the
+ *   frame ({@link FramingError}: the connection closes with that reason):
+ *   its meaning (a Perl object, a shared reference, a date) cannot be kept,
+ *   and dropping it silently would hand the receiver a different value;
  * - other simple values and reserved encodings → {@link FramingError}.
  *
  * Running out of bytes throws the {@link INCOMPLETE} sentinel (not an Error),
@@ -88,6 +93,7 @@ function uint32At(at: number): number {
 
 function readValue(depth: number): unknown {
   if (pos >= end) throw INCOMPLETE;
+  const at = pos;
   const initial = src[pos++]!;
   const major = initial >> 5;
   let arg = initial & 0x1f;
@@ -119,8 +125,11 @@ function readValue(depth: number): unknown {
         scratch.setUint32(4, lo);
         return scratch.getFloat64(0);
       }
-      // -1 - n beyond 2^53 would round twice: once exactly, through a bigint
-      if (major === 1 && hi >= 0x200000) return Number(-1n - ((BigInt(hi) << 32n) | BigInt(lo)));
+      // beyond the safe range (n ≥ 2^53, or -1 - n = -2^53): an exact bigint
+      if (major < 2 && (hi >= 0x200000 || (major === 1 && hi === 0x1fffff && lo === 0xffffffff))) {
+        const n = (BigInt(hi) << 32n) | BigInt(lo);
+        return major === 0 ? n : -1n - n;
+      }
       arg = hi * 0x100000000 + lo;
     } else if (arg === 31) {
       return readIndefinite(major, depth);
@@ -156,7 +165,7 @@ function readValue(depth: number): unknown {
     }
     case 6:
       if (depth > MAX_NESTING_DEPTH) throw tooDeep();
-      return untag(arg, readValue(depth + 1));
+      return readTagged(arg, at, depth + 1);
     default:
       switch (arg) {
         case 20:
@@ -172,23 +181,54 @@ function readValue(depth: number): unknown {
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
- * The value of a tagged item. AEMP peers send no tags, but CBOR::XS does tag
- * some Perl values (Math::BigInt, Math::BigFloat): bignums (2, 3) become
- * numbers, decimal fractions and bigfloats (4, 5) their value; any other tag
- * (self-describe 55799 included) gives its content as it is.
+ * Bignums longer than this (after leading zero bytes) are read as ±Infinity,
+ * not as a `bigint`: their decimal digits (JSON, logs) cost time quadratic in
+ * their length, and a peer must not make us spend seconds on one value.
+ * 1786 bytes ≈ 4300 decimal digits, the JSON framing's limit.
  */
-function untag(tag: number, content: unknown): unknown {
-  if ((tag === 2 || tag === 3) && typeof content === 'string') {
-    let n = 0;
-    for (let i = 0; i < content.length; i++) n = n * 256 + content.charCodeAt(i); // a byte string: one char per octet
-    return tag === 2 ? n : -1 - n;
+export const MAX_BIGNUM_BYTES = 1786;
+
+/**
+ * The value of a tagged item (its tag number read, its content next). Read
+ * are what CBOR::XS writes for plain Perl data: bignums (2, 3: a byte
+ * string, Math::BigInt) as integers — `number` within ±(2^53−1), else
+ * `bigint` —, decimal fractions and bigfloats (4, 5: `[exponent, mantissa]`,
+ * Math::BigFloat) as the nearest `number`, and the self-describe tag (55799)
+ * as its content. Any other tag, or a tag on the wrong content, refuses the
+ * frame with a {@link FramingError} naming it.
+ */
+function readTagged(tag: number, at: number, depth: number): unknown {
+  if (tag === SELF_DESCRIBE_TAG) return readValue(depth);
+  if (tag === 2 || tag === 3) {
+    if (pos >= end) throw INCOMPLETE;
+    if (src[pos]! >> 5 !== 2) throw malformed(`bignum (tag ${tag}) on something other than a byte string`, at);
+    const octets = readValue(depth) as string; // a byte string: one character per octet
+    let lead = 0;
+    while (lead < octets.length && octets.charCodeAt(lead) === 0) lead++;
+    // as the JSON framing does beyond MAX_BIGINT_DIGITS: a number (here ±Infinity, far beyond 2^1024)
+    if (octets.length - lead > MAX_BIGNUM_BYTES) return tag === 2 ? Infinity : -Infinity;
+    const magnitude = lead === octets.length ? 0n : BigInt('0x' + Buffer.from(octets.slice(lead), 'latin1').toString('hex'));
+    if (magnitude < MAX_SAFE || (tag === 2 && magnitude === MAX_SAFE)) {
+      const n = Number(magnitude);
+      return tag === 2 ? n : -1 - n;
+    }
+    return tag === 2 ? magnitude : -1n - magnitude;
   }
-  if ((tag === 4 || tag === 5) && Array.isArray(content) && content.length === 2) {
-    const [e, m] = content as [unknown, unknown];
-    if (typeof e === 'number' && typeof m === 'number') return m * (tag === 4 ? 10 : 2) ** e;
+  if (tag === 4 || tag === 5) {
+    const content = readValue(depth);
+    if (Array.isArray(content) && content.length === 2) {
+      const [e, m] = content as [unknown, unknown];
+      if (Number.isInteger(e) && (Number.isInteger(m) || typeof m === 'bigint')) return Number(m) * (tag === 4 ? 10 : 2) ** (e as number);
+    }
+    throw malformed(`${tag === 4 ? 'decimal fraction' : 'bigfloat'} (tag ${tag}) that is not [exponent, mantissa] as integers`, at);
   }
-  return content;
+  throw new FramingError(
+    `cbor: unsupported tag ${tag} at byte ${at - itemStart} of the frame ` +
+      '(read are 2/3 bignums, 4 decimal fractions, 5 bigfloats, 55799 self-describe: what CBOR::XS writes for plain Perl data)',
+  );
 }
 
 function readKey(depth: number): string {

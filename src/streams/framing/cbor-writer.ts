@@ -2,9 +2,10 @@
  * Writes JS values as plain CBOR into a {@link ByteSink}.
  *
  * Plain means what Perl's CBOR::XS expects from a peer: definite lengths,
- * shortest integer heads, and **never a tag** (no records, no self-describe,
- * no shared references, no typed-array or date tags) — tags are simply never
- * written by this code. Strings go out as text strings, which Perl accepts.
+ * shortest integer heads, and no tag but bignums (2, 3) for integers beyond
+ * 64 bits (CBOR::XS reads them as Math::BigInt) — no records, no
+ * self-describe, no shared references, no typed-array or date tags. Strings
+ * go out as text strings, which Perl accepts.
  *
  * The value model follows `JSON.stringify`, so a message means the same in
  * either framing:
@@ -14,8 +15,8 @@
  *   otherwise float32 when that is exact (as Perl itself does) or float64;
  *   unlike JSON, `NaN` and `±Infinity` survive;
  * - `boolean` → `true`/`false`; `null` → `null`;
- * - `bigint` → integer if it fits 64 bits, else {@link FramingError} (JSON
- *   cannot encode bigints at all);
+ * - `bigint` → integer if it fits 64 bits, else a bignum (tag 2 or 3 on the
+ *   big-endian magnitude); the JSON framing writes the same digits;
  * - `Uint8Array`/`Buffer` → byte string (Perl sees a string of those octets);
  * - arrays → arrays, with `undefined`, functions and symbols as `null`;
  * - objects with a `toJSON` method (e.g. `Date`) → whatever `toJSON()` returns;
@@ -139,7 +140,15 @@ function writeNumber(sink: ByteSink, n: number): void {
 function writeBigInt(sink: ByteSink, n: bigint): void {
   const negative = n < 0n;
   const magnitude = negative ? -1n - n : n;
-  if (magnitude > MAX_UINT64) throw new FramingError(`cbor: cannot encode bigint ${n}: outside the 64-bit integer range`);
+  if (magnitude > MAX_UINT64) {
+    // a bignum: tag 2 (n) or 3 (-1 - n) on the big-endian bytes of the magnitude
+    let hex = magnitude.toString(16);
+    if (hex.length & 1) hex = '0' + hex;
+    sink.reserve(1);
+    sink.buf[sink.pos++] = negative ? 0xc3 : 0xc2;
+    writeBytes(sink, Buffer.from(hex, 'hex'));
+    return;
+  }
   sink.reserve(9);
   const major = negative ? 1 : 0;
   if (magnitude <= BigInt(Number.MAX_SAFE_INTEGER)) {

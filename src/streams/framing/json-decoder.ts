@@ -10,6 +10,10 @@
  * chunk in one native call when it is ASCII — and given to `JSON.parse`, which
  * does the validation.
  *
+ * Integers beyond ±(2^53−1) are decoded as `BigInt` ({@link parseExact}, used
+ * only for frames holding a run of 16 digits), so that a relayed 64-bit
+ * integer keeps every digit.
+ *
  * Rules: between frames only JSON whitespace is allowed; a frame must be an
  * array (anything else at top level fails at once, as the byte that starts
  * it); text must be valid UTF-8 (Perl's JSON::XS refuses anything else too);
@@ -21,6 +25,7 @@ import { isAscii, isUtf8, type Buffer } from 'node:buffer';
 import { latin1Slice, utf8Slice } from './buffer-text.js';
 import { FramingError, describeError } from './framing-error.js';
 import { InputBuffer, asBuffer } from './input-buffer.js';
+import { mayHoldBigInts, parseExact } from './json-exact.js';
 import { MAX_NESTING_DEPTH } from './limits.js';
 import type { Frame, FrameDecoder } from './types.js';
 
@@ -86,6 +91,11 @@ function frameText(src: Buffer, start: number, end: number): string {
   if (isAscii(view)) return latin1Slice(src, start, end);
   if (isUtf8(view)) return utf8Slice(src, start, end);
   throw new FramingError('json: frame is not valid UTF-8');
+}
+
+/** `JSON.parse`, or {@link parseExact} when the text may hold integers beyond the safe range. */
+function parseFrame(text: string): Frame {
+  return (mayHoldBigInts(text) ? parseExact(text) : JSON.parse(text)) as Frame;
 }
 
 /** {@link FrameDecoder} for the `json` framing. */
@@ -196,7 +206,7 @@ export class JsonFrameDecoder implements FrameDecoder {
     try {
       if (first !== null) {
         k = 2;
-        const frame = JSON.parse(first) as Frame;
+        const frame = parseFrame(first);
         delivering = true;
         onFrame(frame);
         delivering = false;
@@ -205,9 +215,10 @@ export class JsonFrameDecoder implements FrameDecoder {
         const from = bounds[k]!;
         const to = bounds[count - 1]!;
         const run = isAscii(src.subarray(from, to)) ? latin1Slice(src, from, to) : null;
+        const exact = run === null || mayHoldBigInts(run); // one test for the whole run, mostly
         for (; k < count; k += 2) {
           const text = run !== null ? run.slice(bounds[k]! - from, bounds[k + 1]! - from) : frameText(src, bounds[k]!, bounds[k + 1]!);
-          const frame = JSON.parse(text) as Frame;
+          const frame = exact ? parseFrame(text) : (JSON.parse(text) as Frame);
           delivering = true;
           onFrame(frame);
           delivering = false;

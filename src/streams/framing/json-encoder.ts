@@ -6,10 +6,14 @@
  * batch to UTF-8 in a single native call, which is much cheaper than one call
  * per frame.
  *
- * The value model is exactly `JSON.stringify`'s: `undefined`/functions/symbols
+ * The value model is `JSON.stringify`'s: `undefined`/functions/symbols
  * become `null` in arrays and vanish from objects, `NaN`/`±Infinity` become
- * `null`, `toJSON` is honoured; bigints and cycles cannot be encoded
- * ({@link FramingError}).
+ * `null`, `toJSON` is honoured; cycles cannot be encoded ({@link FramingError}).
+ * Three things are written as Perl reads them ({@link stringifyExact}):
+ * bigints as their digits, byte arrays as the string of one character per
+ * byte, lone surrogates as U+FFFD. Byte arrays are found by what
+ * `JSON.stringify` makes of a `Buffer`, so they must be Buffers (the
+ * kernel's plain-data check hands every `Uint8Array` on as one).
  *
  * @module
  */
@@ -17,39 +21,37 @@ import { Buffer } from 'node:buffer';
 import { utf8Write } from './buffer-text.js';
 import { ByteSink, EMPTY_BYTES } from './byte-sink.js';
 import { FramingError, describeError } from './framing-error.js';
+import { stringifyExact } from './json-exact.js';
 import type { FrameEncoder } from './types.js';
 
 /** Below this many UTF-16 units a batch reserves the worst case (3 bytes each) instead of measuring. */
 const MEASURE_ABOVE = 8 * 1024;
 
-/** `JSON.stringify` one frame, with the framing's errors. */
+/** What `JSON.stringify` makes of a Buffer (`toJSON`): never Perl's idea of bytes. */
+const BUFFER_JSON = '{"type":"Buffer","data":[';
+
+/** `JSON.stringify` one frame, with the framing's errors; {@link stringifyExact} for the rare frames that need it. */
 export function stringifyFrame(frame: readonly unknown[]): string {
   if (!Array.isArray(frame)) throw new FramingError(`json: a frame must be an array, got ${frame === null ? 'null' : typeof frame}`);
+  let text: string;
   try {
-    const text = JSON.stringify(frame);
-    // JSON.stringify escapes a lone surrogate as \udXXX, which JSON::XS refuses (and would stop reading): rare, so checked after
-    return text.includes('\\ud') ? JSON.stringify(frame, wellFormed) : text;
+    text = JSON.stringify(frame);
   } catch (error) {
+    // a bigint (JSON.stringify refuses them): written exactly, as its digits
+    if (error instanceof TypeError && error.message.includes('BigInt')) return exact(frame);
     throw new FramingError(`json: cannot encode frame: ${describeError(error)}`, { cause: error });
   }
+  // lone surrogates (escaped as \udXXX, which JSON::XS refuses) and byte arrays: rare, so checked after
+  return text.includes('\\ud') || text.includes(BUFFER_JSON) ? exact(frame) : text;
 }
 
-interface WellFormable {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/** `JSON.stringify` replacer: lone surrogates (in strings and in keys) become U+FFFD, as the CBOR writer does. */
-function wellFormed(_key: string, value: unknown): unknown {
-  if (typeof value === 'string') return (value as unknown as WellFormable).toWellFormed();
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.every((k) => (k as unknown as WellFormable).isWellFormed())) return value;
-    const out = Object.create(null) as Record<string, unknown>; // a key "__proto__" stays a key
-    for (const k of keys) out[(k as unknown as WellFormable).toWellFormed()] = (value as Record<string, unknown>)[k];
-    return out;
+function exact(frame: readonly unknown[]): string {
+  try {
+    return stringifyExact(frame);
+  } catch (error) {
+    if (error instanceof FramingError) throw error;
+    throw new FramingError(`json: cannot encode frame: ${describeError(error)}`, { cause: error });
   }
-  return value;
 }
 
 /** Encode one frame as UTF-8 JSON. */

@@ -6,13 +6,18 @@
  *   and such a Perl string *is* a sequence of code points 0–255: JSON::XS
  *   sends the same string as exactly these code points, so both framings
  *   agree and what we echo back is `eq` to what Perl sent.
- * - Text strings ({@link octetsToString}): UTF-8 when valid, else latin1, so
- *   that nothing is lost and nothing throws.
+ * - Text strings ({@link octetsToString}): UTF-8, which they must be (RFC
+ *   8949); anything else is a {@link FramingError} that refuses the frame,
+ *   as the JSON framing refuses a frame that is not UTF-8. (CBOR::XS writes
+ *   a text string only for a Perl string with the UTF-8 flag, which is
+ *   valid UTF-8 unless it holds surrogates or code points beyond U+10FFFF —
+ *   strings JSON::XS sends as bytes our JSON framing refuses just the same.)
  *
  * @module
  */
 import { isAscii, isUtf8, type Buffer } from 'node:buffer';
 import { latin1Slice, utf8Slice } from './buffer-text.js';
+import { FramingError } from './framing-error.js';
 
 const fromCharCode = String.fromCharCode;
 
@@ -42,16 +47,17 @@ function ascii8(src: Uint8Array, at: number, n: number): string | null {
   return (a | b | c | d | e | f | g | h) < 0x80 ? fromCharCode(a, b, c, d, e, f, g, h) : null;
 }
 
-/** Decode octets that are not all ASCII (or are long): UTF-8 if valid, else latin1. */
+/** Decode octets that are not all ASCII (or are long): UTF-8, else a {@link FramingError}. */
 function slowString(src: Buffer, start: number, end: number): string {
   const view = src.subarray(start, end);
   if (isAscii(view)) return latin1Slice(src, start, end);
-  return isUtf8(view) ? utf8Slice(src, start, end) : latin1Slice(src, start, end);
+  if (isUtf8(view)) return utf8Slice(src, start, end);
+  throw new FramingError(`cbor: malformed data: a text string of ${end - start} bytes is not valid UTF-8`);
 }
 
 /**
- * The JS string for the octets `src[start, end)`: UTF-8 if they are valid UTF-8,
- * otherwise latin1 (one code point per octet). Never throws.
+ * The JS string for the UTF-8 octets `src[start, end)` of a text string.
+ * Throws {@link FramingError} if they are not valid UTF-8.
  */
 export function octetsToString(src: Buffer, start: number, end: number): string {
   const n = end - start;
