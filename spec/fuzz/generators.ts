@@ -223,13 +223,30 @@ export function frame(cbor: boolean, me: string, o: GenOptions): fc.Arbitrary<un
 
 /** Frame bytes in a framing: json text (huge integers as raw digits) or one CBOR item. */
 export function encodeFrame(f: unknown, cbor: boolean): Buffer {
-  if (cbor) return Buffer.from(cborEncode(f));
+  // cbor-x writes a lone surrogate as its WTF-8 bytes, invalid UTF-8 that a node refuses: a well-formed
+  // frame has none (badFrame sends invalid UTF-8 on purpose)
+  if (cbor) return Buffer.from(cborEncode(wellFormed(f)));
   return Buffer.from(
     JSON.stringify(f, (_k, v: unknown) => (typeof v === 'bigint' ? `__BIG${v}__` : v)).replace(
       /"__BIG(-?\d+)__"/g,
       '$1',
     ),
   );
+}
+
+/** `String.prototype.toWellFormed` (Node 20; not in the ES2022 lib this project compiles against). */
+const wf = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
+
+/** `v` with every string (and object key) well-formed UTF-16: lone surrogates as U+FFFD. */
+function wellFormed(v: unknown): unknown {
+  if (typeof v === 'string') return wf(v);
+  if (Array.isArray(v)) return v.map(wellFormed);
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    const out = Object.create(Object.getPrototypeOf(v) === null ? null : Object.prototype) as Record<string, unknown>;
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, wf(k), { value: wellFormed(x), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return v;
 }
 
 /** Nested arrays `depth` deep around `inner`. */

@@ -55,6 +55,7 @@ export async function inProcessTarget(): Promise<Target> {
   });
   node.register('Test::Echo::init', (self) => self.rcv(() => {}));
   node.log$.subscribe((r) => noteSuspicious(suspicious, `${r.level} ${r.context}: ${r.message}`));
+  if (process.env.FUZZ_DEBUG) node.log$.subscribe((r) => r.severity <= 5 && console.log('TARGET', r.message));
   let closed = false;
   const address = node.addresses[0]!;
   return {
