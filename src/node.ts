@@ -5,9 +5,9 @@
  */
 import { EMPTY, type Observable } from 'rxjs';
 import type { ResolvedConfig } from './config/index.js';
-import type { NodeEvent } from './kernel/index.js';
+import type { NodeEvent } from './remote/index.js';
 import { Kernel, type KernelIdentity } from './kernel/index.js';
-import type { Network } from './kernel/index.js';
+import type { Network } from './remote/index.js';
 import type { Database } from './db/index.js';
 
 /**

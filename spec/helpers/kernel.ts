@@ -1,5 +1,5 @@
 import { Kernel } from '../../src/kernel/node.js';
-import type { LogRecord } from '../../src/kernel/log.js';
+import type { LogRecord } from '../../src/log/log.js';
 
 let n = 0;
 /** A fresh kernel with its log records collected. */

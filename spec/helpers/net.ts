@@ -3,7 +3,7 @@
  * speaking the AEMP handshake by hand, and connected pairs of our own.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import type { LogFn, LogLevel } from '../../src/kernel/log.js';
+import type { LogFn, LogLevel } from '../../src/log/log.js';
 import type { Connection, Listener, TransportOptions } from '../../src/streams/index.js';
 import { connect, listen } from '../../src/streams/index.js';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encode as cborEncode } from 'cbor-x';
 import type { AempNode, LogRecord } from '../../src/index.js';
-import { cleanLogText, LOG_MESSAGE_MAX_BYTES } from '../../src/kernel/index.js';
+import { cleanLogText, LOG_MESSAGE_MAX_BYTES } from '../../src/log/index.js';
 import { formatLogLine } from '../../src/createNode.js';
 import { startChild, type ChildNode } from '../helpers/child.js';
 import { makeNode, SECRET } from '../helpers/nodes.js';

@@ -10,8 +10,9 @@
  */
 import type { Command } from 'commander';
 import type { Subscription } from 'rxjs';
-import { LOG_LEVELS } from '../kernel/log.js';
-import { LOG_CATCHER_CONNECT, LOG_FIELD_MAX_BYTES, cleanLogText } from '../kernel/index.js';
+import { LOG_LEVELS } from '../log/log.js';
+import { LOG_CATCHER_CONNECT } from '../kernel/index.js';
+import { LOG_FIELD_MAX_BYTES, cleanLogText } from '../log/index.js';
 import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';

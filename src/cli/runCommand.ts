@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { setOwn, toCamelKey, toSnakeKey, type NodeOptions } from '../config/index.js';
-import { LOG_LEVELS, type LogLevel } from '../kernel/log.js';
+import { LOG_LEVELS, type LogLevel } from '../log/log.js';
 
 import { checkedConfig } from './clientNode.js';
 import { valueFor } from './configCommands.js';

@@ -26,7 +26,8 @@
  */
 import { Observable, Subscription, type Subscriber } from 'rxjs';
 import type { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
-import { assertPortId, NameCounter, type Kernel, type NodeEvent } from '../kernel/index.js';
+import { assertPortId, NameCounter, type Kernel } from '../kernel/index.js';
+import { type NodeEvent } from '../remote/index.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../streams/framing/limits.js';
 import { changeMessages, chunkLimits, databaseMessages, type ChunkLimits, type TooBig } from './chunks.js';
 import type { FamilyDelta } from './delta.js';

@@ -17,7 +17,7 @@
  * The service never touches a socket: it is handed a `send` to node ports.
  * @module
  */
-import type { LogFn } from '../kernel/index.js';
+import type { LogFn } from '../log/index.js';
 import {
   changeMessages,
   databaseMessages,

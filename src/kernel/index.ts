@@ -1,6 +1,8 @@
 /**
- * The kernel: a node's ports, local delivery, routing, monitoring, the
- * node port and the state kept about other nodes.
+ * The kernel room: the local node — its port table, local delivery and the
+ * run queue, routing of `snd`, monitors, spawn and `cal`, names, and the
+ * node port's local services. Other nodes are reached only through the
+ * `RemoteRouter` interface declared here (the remote room implements it).
  * @module
  */
 export { Kernel, type InitFn, type CallOptions, type KernelIdentity } from './node.js';
@@ -16,13 +18,8 @@ export {
   type Message,
   type Handler,
 } from './message.js';
-export { Logger, LOG_LEVELS, severityOf, type LogLevel, type LogRecord, type LogFn } from './log.js';
-export { cleanLogText, LOG_MESSAGE_MAX_BYTES, LOG_FIELD_MAX_BYTES } from './logText.js';
 export { magicIncrement, NameCounter } from './names.js';
 export { defer } from './defer.js';
-export type { Link, NodeEvent } from './link.js';
 export type { RemoteRouter } from './router.js';
-export { Network, type LinkFactory, type NetworkOptions, type AddressLookup } from './network.js';
-export { RemoteNode } from './remoteNode.js';
 export { handleNodeMessage, type NodeService } from './nodePort.js';
 export { serveLogCatcher, LOG_CATCHER_CONNECT } from './logCatcher.js';

@@ -5,7 +5,9 @@
  * handed to the node port as the network would.
  */
 import { Subject } from 'rxjs';
-import { Kernel, type LogRecord, type Message, type NodeEvent } from '../../../src/kernel/index.js';
+import { Kernel, type Message } from '../../../src/kernel/index.js';
+import { type LogRecord } from '../../../src/log/index.js';
+import { type NodeEvent } from '../../../src/remote/index.js';
 import { Database, type DbNetwork } from '../../../src/db/index.js';
 
 export class StubNetwork implements DbNetwork {

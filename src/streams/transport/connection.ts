@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { AsyncSubject, Observable, type Subscriber } from 'rxjs';
-import type { LogLevel } from '../../kernel/log.js';
+import type { LogLevel } from '../../log/log.js';
 import {
   FramingError,
   getFraming,

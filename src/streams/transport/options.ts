@@ -3,7 +3,7 @@
  * their checked, defaulted form.
  * @module
  */
-import type { LogFn } from '../../kernel/log.js';
+import type { LogFn } from '../../log/log.js';
 import { DEFAULT_MAX_FRAME_BYTES, SUPPORTED_FRAMINGS } from '../framing/index.js';
 import {
   DEFAULT_AUTH_ACCEPT,

@@ -8,15 +8,15 @@
  * @module
  */
 import { EMPTY, Subject, type Observable } from 'rxjs';
-import type { Reason } from './errors.js';
+import type { Reason } from '../kernel/errors.js';
 import type { Link, NodeEvent } from './link.js';
-import type { LogFn } from './log.js';
-import type { Message } from './message.js';
-import type { Kernel } from './node.js';
-import type { MonitorFn } from './port.js';
+import type { LogFn } from '../log/log.js';
+import type { Message } from '../kernel/message.js';
+import type { Kernel } from '../kernel/node.js';
+import type { MonitorFn } from '../kernel/port.js';
 import { RemoteNode, type Dial, type RemoteHost } from './remoteNode.js';
-import { defer } from './defer.js';
-import type { RemoteRouter } from './router.js';
+import { defer } from '../kernel/defer.js';
+import type { RemoteRouter } from '../kernel/router.js';
 
 /** How the network opens and accepts links (the streams layer, or a test double). */
 export interface LinkFactory {

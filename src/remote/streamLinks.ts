@@ -3,10 +3,10 @@
  * the remote kernel's {@link LinkFactory}.
  * @module
  */
-import type { ResolvedConfig } from './config/index.js';
-import type { LinkFactory } from './kernel/index.js';
-import type { Kernel } from './kernel/index.js';
-import { connect, listen, type TransportOptions } from './streams/index.js';
+import type { ResolvedConfig } from '../config/index.js';
+import type { LinkFactory } from '../remote/index.js';
+import type { Kernel } from '../kernel/index.js';
+import { connect, listen, type TransportOptions } from '../streams/index.js';
 
 /** The transport options of a node, from its configuration. */
 export function transportOptions(kernel: Kernel, config: ResolvedConfig): TransportOptions {
