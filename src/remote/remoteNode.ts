@@ -39,7 +39,7 @@ export interface RemoteHost {
 
 export type RemoteState = 'down' | 'connecting' | 'up';
 
-/** One dial of a connection attempt. @internal */
+/** One dial of a connection attempt (the crossing rule aborts the losing ones). */
 export interface Dial {
   /** Aborts it while it is not established. */
   readonly abort: AbortController;
