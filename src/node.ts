@@ -3,12 +3,23 @@
  * connections, seeds) and the node-level streams.
  * @module
  */
-import { EMPTY, type Observable } from 'rxjs';
+import { EMPTY, map, merge, type Observable } from 'rxjs';
 import type { ResolvedConfig } from './config/index.js';
 import type { NodeEvent } from './remote/index.js';
 import { Kernel, type KernelIdentity } from './kernel/index.js';
 import type { Network } from './remote/index.js';
 import type { Database } from './db/index.js';
+
+/**
+ * What happened to one of the configured seeds ({@link AempNode.seeds$}):
+ * a connection to it came up (`up: true`, with the seed's node id), or an
+ * attempt to reach it failed (`up: false`, with the reason as the
+ * connection reported it, e.g. `Connection refused` or `connect timeout`;
+ * the seed is tried again after a back-off).
+ */
+export type SeedEvent =
+  | { readonly address: string; readonly up: true; readonly node: string }
+  | { readonly address: string; readonly up: false; readonly reason: string };
 
 /**
  * A node of an aemp network. Made by `createNode`. Everything of
@@ -68,6 +79,38 @@ export class AempNode extends Kernel {
    */
   get nodes$(): Observable<NodeEvent> {
     return this.#network?.nodes$ ?? EMPTY;
+  }
+
+  /**
+   * The configured seeds as they come up or fail to be reached, by address
+   * (see {@link SeedEvent}). Hot: only events after subscription. Completes
+   * when the node closes; at once for a node without a network part.
+   *
+   * @example
+   * ```ts
+   * // wait until a seed answers, or every seed failed once
+   * const failed = new Set<string>();
+   * await firstValueFrom(node.seeds$.pipe(
+   *   filter((e) => e.up || (failed.add(e.address), failed.size === node.config.seeds.length)),
+   * ));
+   * ```
+   */
+  get seeds$(): Observable<SeedEvent> {
+    const network = this.#network;
+    if (network === undefined) return EMPTY;
+    return merge(
+      network.seedUp$.pipe(map(({ address, node }): SeedEvent => ({ address, up: true, node }))),
+      network.seedFailed$.pipe(map(({ address, reason }): SeedEvent => ({ address, up: false, reason }))),
+    );
+  }
+
+  /**
+   * The seeds whose node id is known now (learned from their greeting):
+   * seed address (`host:port`) → node id. A snapshot; a seed known once
+   * stays in it.
+   */
+  seeds(): Map<string, string> {
+    return new Map(this.#network?.seedIds);
   }
 
   /** Ids of the nodes connected now (`up_nodes`). */

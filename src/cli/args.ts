@@ -4,7 +4,7 @@
  * line that is one JSON array is the whole argument list.
  * @module
  */
-import { parseRelaxedJson } from '../config/index.js';
+import { parseRelaxedJson } from '../index.js';
 import { UsageError } from './errors.js';
 
 /** Whether `arg` is to be read as JSON. */
@@ -99,6 +99,18 @@ export function countArg(arg: string, what: string): number {
   if (!Number.isSafeInteger(n) || n <= 0)
     throw new UsageError(`${what} must be a positive integer, got ${clip(arg)}`);
   return n;
+}
+
+/** Checks a port id argument (`NODE#NAME`). */
+export function portArg(arg: string, how: string): string {
+  const i = arg.indexOf('#');
+  if (i <= 0) throw new UsageError(`${how}: ${JSON.stringify(arg)} is not a port id (NODE#NAME)`);
+  return arg;
+}
+
+/** The node part of a port id (`NODE#NAME` → `NODE`). */
+export function nodeOfPort(id: string): string {
+  return id.slice(0, id.indexOf('#'));
 }
 
 /** An argument shortened for messages. */

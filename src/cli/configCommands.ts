@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { formatRcJson, ID_ALPHABET, isKnownKey, setOwn, toSnakeKey, type ListKey } from '../config/index.js';
+import { formatRcJson, ID_ALPHABET, isKnownKey, setOwn, toSnakeKey, type ListKey } from '../index.js';
 import { decodeArg, listArg, clip } from './args.js';
 import { generateCertPem, readCertFile } from './certificate.js';
 import type { CliContext } from './context.js';

@@ -5,8 +5,7 @@
  * and the output streams.
  * @module
  */
-import { RcEditor, rcPath, type Env } from '../config/index.js';
-import { jsonText } from '../kernel/message.js';
+import { jsonText, RcEditor, rcPath, type Env } from '../index.js';
 import { CliError } from './errors.js';
 
 /** The options every command takes (given anywhere on the command line). */

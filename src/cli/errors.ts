@@ -24,3 +24,16 @@ export class UsageError extends CliError {
     super(message, 2);
   }
 }
+
+/**
+ * Runs `fn`; a `TypeError` it throws (the library's answer to a wrong
+ * argument, such as a family name) becomes a {@link UsageError}.
+ */
+export function typeErrorsAsUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TypeError) throw new UsageError(e.message);
+    throw e;
+  }
+}

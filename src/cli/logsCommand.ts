@@ -10,16 +10,14 @@
  */
 import type { Command } from 'commander';
 import type { Subscription } from 'rxjs';
-import { LOG_LEVELS } from '../log/log.js';
-import { LOG_CATCHER_CONNECT } from '../kernel/index.js';
-import { LOG_FIELD_MAX_BYTES, cleanLogText } from '../log/index.js';
-import { DEFAULT_WAIT, type ClientNode } from './clientNode.js';
+import { cleanLogText, LOG_CATCHER_CONNECT, LOG_FIELD_MAX_BYTES, LOG_LEVELS } from '../index.js';
+import { secondsArg } from './args.js';
+import { DEFAULT_WAIT, withClient, type ClientNode } from './clientNode.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
-import { secondsArg } from './args.js';
-import { withClient } from './networkCommands.js';
+import { LOOK } from './helpGroups.js';
+import { LISTENERS } from './nodesCommand.js';
 import { untilSignal } from './signals.js';
-import { LISTENERS } from './watchCommands.js';
 
 /** How long to wait before catching a node again whose connection was lost. */
 const RETRY_MS = 2000;
@@ -123,7 +121,7 @@ export function registerLogsCommand(program: Command, ctx: CliContext): void {
       'after',
       '\nNodes started with "aemp run" serve log catchers (Perl nodes do too, unless secure).\nWith --json: one {"node","time","level","severity","context","message"} object per line.',
     )
-    .helpGroup('Looking at a running network:')
+    .helpGroup(LOOK)
     .action(async (opts: { level: string; node?: string[]; wait: string }) => {
       const i = (LOG_LEVELS as readonly string[]).indexOf(opts.level);
       const severity = /^[1-9]$/.test(opts.level) ? Number(opts.level) : i + 1;

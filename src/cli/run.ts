@@ -6,7 +6,7 @@
  * @module
  */
 import { CommanderError } from 'commander';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../index.js';
 import { expandJsonArgv } from './args.js';
 import { checkChain, cutChain } from './chain.js';
 import { CliContext } from './context.js';

@@ -6,13 +6,20 @@
  * @module
  */
 import type { Command } from 'commander';
-import { setOwn, toCamelKey, toSnakeKey, type NodeOptions } from '../config/index.js';
-import { LOG_LEVELS, type LogLevel } from '../log/log.js';
-
-import { checkedConfig } from './clientNode.js';
+import {
+  createNode,
+  LOG_LEVELS,
+  setOwn,
+  toCamelKey,
+  toSnakeKey,
+  type LogLevel,
+  type NodeOptions,
+} from '../index.js';
+import { checkedConfig } from './checkedConfig.js';
 import { valueFor } from './configCommands.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
+import { RUN } from './helpGroups.js';
 import { untilSignal } from './signals.js';
 
 /** The `createNode` options of `aemp run KEY VALUE…`. */
@@ -60,7 +67,7 @@ With --json, prints one line {"node":…,"addresses":[…]} to stdout once the n
 Example: aemp profile seed setbinds 127.0.0.1:4040 gensecret
          aemp run profile seed`,
     )
-    .helpGroup('Running a node:')
+    .helpGroup(RUN)
     .action(async (settings: string[], opts: { logLevel: string }) => {
       if (!(LOG_LEVELS as readonly string[]).includes(opts.logLevel)) {
         throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
@@ -69,7 +76,6 @@ Example: aemp profile seed setbinds 127.0.0.1:4040 gensecret
       const options = runOptions(ctx, settings);
       checkedConfig(options, 'run');
       const stopped = untilSignal();
-      const { createNode } = await import('../index.js');
       const node = await createNode({ ...options, stderrLog: opts.logLevel as LogLevel });
       const where = node.addresses.length ? `listening on ${node.addresses.join(', ')}` : 'not listening';
       const seeds = node.config.seeds.length ? `, seeds ${node.config.seeds.join(', ')}` : '';

@@ -4,6 +4,7 @@
  * exits at once.
  * @module
  */
+import type { Subscription } from 'rxjs';
 
 /** Resolves with the signal when the process gets SIGINT or SIGTERM. */
 export function untilSignal(): Promise<NodeJS.Signals> {
@@ -19,4 +20,13 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', once);
     process.on('SIGTERM', once);
   });
+}
+
+/** Runs until a signal, or until `done` settles; then cleans up `subs`. */
+export async function follow(subs: Subscription[], done: Promise<unknown>): Promise<void> {
+  try {
+    await Promise.race([untilSignal(), done]);
+  } finally {
+    for (const s of subs) s.unsubscribe();
+  }
 }
