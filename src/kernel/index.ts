@@ -19,6 +19,7 @@ export {
   type Handler,
 } from './message.js';
 export { magicIncrement, NameCounter } from './names.js';
+export { plainValue, plainValues, MAX_VALUE_DEPTH } from './plain-data.js';
 export { defer } from './defer.js';
 export type { RemoteRouter } from './router.js';
 export { handleNodeMessage, type NodeService } from './nodePort.js';
