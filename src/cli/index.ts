@@ -1,6 +1,8 @@
 /**
- * The `aemp` command: {@link runCli} runs one command line. `main.ts` is the
- * process entry (`bin/aemp.js`).
+ * The cli room (top of the house): the `aemp` command. A client of the
+ * package like any other: it imports only the public API (src/index.ts).
+ * {@link runCli} runs one command line; `main.ts` is the process entry
+ * (`bin/aemp.js`).
  * @module
  */
 export { runCli } from './run.js';

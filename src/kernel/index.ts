@@ -1,8 +1,10 @@
 /**
- * The kernel room: the local node — its port table, local delivery and the
- * run queue, routing of `snd`, monitors, spawn and `cal`, names, and the
- * node port's local services. Other nodes are reached only through the
- * `RemoteRouter` interface declared here (the remote room implements it).
+ * The kernel room (above streams): the local node — its port table, local
+ * delivery and the run queue, routing of `snd`, monitors, spawn and `cal`,
+ * names, and the node port's local services (`nodePort.ts`; layers above add
+ * theirs to `kernel.services`). Other nodes are reached only through the
+ * `RemoteRouter` interface declared here (the remote room implements it), so
+ * the kernel imports no network code: only the log and config rooms.
  * @module
  */
 export { Kernel, type InitFn, type CallOptions, type KernelIdentity } from './node.js';
