@@ -1,8 +1,11 @@
 /**
- * Configuration: the options `createNode` takes, the rc file
- * (`~/.perl-anyevent-mp`, shared with Perl's AnyEvent::MP), profiles,
- * resolution to the effective configuration, node id templates and the
- * process-unique id strings, and the profile editor the `aemp` command uses.
+ * The config room (above log): every setting a node has — the options
+ * `createNode` takes, the rc file (`~/.perl-anyevent-mp`, shared with Perl's
+ * AnyEvent::MP), profiles, resolution to the effective configuration
+ * (`ResolvedConfig`), node id templates and the process-unique id strings,
+ * and the profile editor the `aemp` command uses. Each setting is defined
+ * once, in the schema table (`schema.ts`); adding a setting is one entry
+ * there. Imports only the log room.
  * @module
  */
 export type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';

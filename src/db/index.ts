@@ -1,7 +1,11 @@
 /**
- * The distributed database (`node.db`): local entries, the global-node
- * service, queries and `db.mon` delta streams, and the pieces they are made
- * of (delta computation and composition, the merged store, validation).
+ * The db room (above remote): the distributed database (`node.db`) as a
+ * client of the kernel — it speaks ordinary node-port messages and follows
+ * what the remote room publishes (nodes up and down), no special path in
+ * the kernel. Local entries, the global-node service, master selection,
+ * queries and `db.mon` delta streams, and the pieces they are made of (the
+ * pure store, delta computation and composition, validation of names and
+ * values).
  * @module
  */
 export { Database, type DatabaseOptions, type DbNetwork } from './database.js';

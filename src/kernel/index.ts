@@ -1,8 +1,10 @@
 /**
- * The kernel room: the local node — its port table, local delivery and the
- * run queue, routing of `snd`, monitors, spawn and `cal`, names, and the
- * node port's local services. Other nodes are reached only through the
- * `RemoteRouter` interface declared here (the remote room implements it).
+ * The kernel room (above streams): the local node — its port table, local
+ * delivery and the run queue, routing of `snd`, monitors, spawn and `cal`,
+ * names, and the node port's local services (`nodePort.ts`; layers above add
+ * theirs to `kernel.services`). Other nodes are reached only through the
+ * `RemoteRouter` interface declared here (the remote room implements it), so
+ * the kernel imports no network code: only the log and config rooms.
  * @module
  */
 export { Kernel, type InitFn, type CallOptions, type KernelIdentity } from './node.js';
@@ -19,6 +21,7 @@ export {
   type Handler,
 } from './message.js';
 export { magicIncrement, NameCounter } from './names.js';
+export { plainValue, plainValues, MAX_VALUE_DEPTH } from './plain-data.js';
 export { defer } from './defer.js';
 export type { RemoteRouter } from './router.js';
 export { handleNodeMessage, type NodeService } from './nodePort.js';

@@ -7,7 +7,7 @@
 import { Observable, Subscription, timer } from 'rxjs';
 import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
-import { Logger, type LogRecord } from '../log/log.js';
+import { Logger, type LogRecord } from '../log/index.js';
 import { assertPortId, dieText, jsonText, type Handler, type Message } from './message.js';
 import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';

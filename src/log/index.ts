@@ -1,7 +1,9 @@
 /**
- * The log room: log records with AnyEvent::Log's levels, a node's log
- * stream (`Logger`), and the cleaning of peer-supplied text so a log line is
- * one safe line. Every other room may import it; it imports nothing of ours.
+ * The log room (bottom layer): log records with AnyEvent::Log's levels, a
+ * node's log stream (`Logger`, `node.log$`), and the cleaning of
+ * peer-supplied text so a log line is one safe line. Every other room may
+ * import it; it imports nothing of ours. Library code logs only through here,
+ * never with `console`.
  * @module
  */
 export { Logger, LOG_LEVELS, severityOf, type LogLevel, type LogRecord, type LogFn } from './log.js';

@@ -1,11 +1,14 @@
 /**
- * The RxJS operators users compose with ports, monitors and calls.
+ * The operators room (above db): the RxJS operators users compose with
+ * ports, monitors, calls and database deltas; one a file, each marble-tested
+ * under marbles/. Part of the public API (re-exported whole by src/index.ts).
  *
  * Every one is a plain RxJS operator (or a function returning an Observable
  * or a Subscription) that takes the node it needs as an argument, typed by
  * the small interfaces of `nodeLike` — a node from `createNode`, or a bare
  * kernel. None touches a timer directly, so all run on any scheduler,
- * `TestScheduler.run` virtual time included.
+ * `TestScheduler.run` virtual time included. Imports the kernel and db rooms
+ * (types and pure helpers), never a node's network.
  * @module
  */
 export { ofTag } from './ofTag.js';

@@ -1,6 +1,9 @@
 /**
  * Data-phase framings of the AEMP protocol (PROTOCOL.md §3): turning frames —
  * `[portname, ...args]` arrays — into bytes and back, for `json` and `cbor`.
+ * Pure codecs: no sockets, no timers; every byte they read is hostile until
+ * parsed and checked. A new framing is an encoder/decoder pair behind the
+ * `Framing` interface (`types.ts`), listed in `registry.ts`.
  *
  * ```ts
  * const framing = getFraming('cbor')!;

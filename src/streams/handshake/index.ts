@@ -1,6 +1,8 @@
 /**
- * The pure AEMP handshake: greeting, nonce, negotiation, auth lines and the
- * state machine that strings them together. No I/O.
+ * The AEMP handshake (PROTOCOL.md §2), pure: greeting, nonce, negotiation of
+ * framing and auth, the auth lines, and the state machine (`Handshake`) that
+ * strings them together — lines in, actions out. No I/O; the transport
+ * drives it over a socket.
  * @module
  */
 export * from './constants.js';

@@ -1,6 +1,9 @@
 /**
- * Connections between nodes over TCP (and TLS): connect, listen, and the
- * authenticated {@link Connection} they produce.
+ * Connections between nodes over TCP (and TLS): `connect`, `listen`, and the
+ * authenticated {@link Connection} they produce — a socket after the
+ * handshake (driven here over the pure `handshake` machine), carrying frames
+ * through a `framing` codec, with liveness probes and typed failures
+ * (`ConnectionError`).
  * @module
  */
 export { connect } from './connect.js';
