@@ -103,49 +103,6 @@ const exceptions = [
     to: ['src/log/log.ts'],
     until: 'a-config or a-streams',
   },
-  // cli reaches into rooms' files, and uses more than the public API
-  {
-    rule: 'front-door-only',
-    from: ['src/cli/context.ts', 'src/cli/networkCommands.ts', 'src/cli/watchCommands.ts'],
-    to: ['src/kernel/message.ts'],
-    until: 'a-cli',
-  },
-  {
-    rule: 'front-door-only',
-    from: ['src/cli/logsCommand.ts', 'src/cli/runCommand.ts'],
-    to: ['src/log/log.ts'],
-    until: 'a-cli',
-  },
-  {
-    rule: 'cli-uses-public-api-only',
-    from: ['src/cli/context.ts'],
-    to: ['src/kernel/message.ts', 'src/config/index.ts'],
-    until: 'a-cli',
-  },
-  {
-    rule: 'cli-uses-public-api-only',
-    from: ['src/cli/networkCommands.ts', 'src/cli/watchCommands.ts'],
-    to: ['src/kernel/message.ts'],
-    until: 'a-cli',
-  },
-  {
-    rule: 'cli-uses-public-api-only',
-    from: ['src/cli/logsCommand.ts'],
-    to: ['src/log/log.ts', 'src/log/index.ts', 'src/kernel/index.ts'],
-    until: 'a-cli',
-  },
-  {
-    rule: 'cli-uses-public-api-only',
-    from: ['src/cli/runCommand.ts'],
-    to: ['src/log/log.ts', 'src/config/index.ts'],
-    until: 'a-cli',
-  },
-  {
-    rule: 'cli-uses-public-api-only',
-    from: ['src/cli/args.ts', 'src/cli/clientNode.ts', 'src/cli/configCommands.ts', 'src/cli/run.ts'],
-    to: ['src/config/index.ts'],
-    until: 'a-cli',
-  },
 ];
 
 /** `x` as a list (a rule's path may be a string or a list of strings). */
