@@ -6,7 +6,7 @@
  * @module
  */
 export { Kernel, type InitFn, type CallOptions, type KernelIdentity } from './node.js';
-export { Port, type MonitorFn, type PortHost } from './port.js';
+export { Port, type Handler, type MonitorFn, type PortHost } from './port.js';
 export { PortKilled, CallTimeout, formatReason, type Reason } from './errors.js';
 export {
   nodeOf,
@@ -16,10 +16,9 @@ export {
   jsonText,
   assertPortId,
   type Message,
-  type Handler,
 } from './message.js';
 export { magicIncrement, NameCounter } from './names.js';
 export { defer } from './defer.js';
 export type { RemoteRouter } from './router.js';
-export { handleNodeMessage, type NodeService } from './nodePort.js';
+export { handleNodeMessage, type NodeService, type NodePortHost } from './nodePort.js';
 export { serveLogCatcher, LOG_CATCHER_CONNECT } from './logCatcher.js';

@@ -13,7 +13,7 @@
  * @module
  */
 import { Subscription, filter } from 'rxjs';
-import { severityOf, LOG_LEVELS, type LogLevel } from '../log/log.js';
+import { severityOf, LOG_LEVELS, type LogLevel } from '../log/index.js';
 import type { Kernel } from './node.js';
 
 /** The node-port request a catcher sends. */

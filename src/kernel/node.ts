@@ -7,14 +7,14 @@
 import { Observable, Subscription, timer } from 'rxjs';
 import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
-import { Logger, type LogRecord } from '../log/log.js';
-import { assertPortId, dieText, jsonText, type Handler, type Message } from './message.js';
+import { Logger, type LogRecord } from '../log/index.js';
+import { assertPortId, dieText, jsonText, type Message } from './message.js';
 import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';
-import { Port, type MonitorFn, type PortHost } from './port.js';
+import { Port, type Handler, type MonitorFn, type PortHost } from './port.js';
 import { RunQueue } from './runQueue.js';
 import { unreachableRouter, type RemoteRouter } from './router.js';
-import { handleNodeMessage, type NodeService } from './nodePort.js';
+import { handleNodeMessage, type NodePortHost, type NodeService } from './nodePort.js';
 
 /** A spawnable init function: runs in the new port's context. */
 export type InitFn = (self: Port, ...args: unknown[]) => void;
@@ -43,7 +43,7 @@ export interface KernelIdentity {
  * A node's kernel: the local half of a node. `createNode` wraps it with the
  * network parts; used alone it is a node nobody can reach.
  */
-export class Kernel implements PortHost {
+export class Kernel implements PortHost, NodePortHost {
   /** This node's id. */
   readonly id: string;
   /** The node port's id, `nodeid#`. */

@@ -8,15 +8,10 @@
  * @module
  */
 import { EMPTY, Subject, type Observable } from 'rxjs';
-import type { Reason } from '../kernel/errors.js';
+import { defer, type Kernel, type Message, type MonitorFn, type Reason, type RemoteRouter } from '../kernel/index.js';
+import type { LogFn } from '../log/index.js';
 import type { Link, NodeEvent } from './link.js';
-import type { LogFn } from '../log/log.js';
-import type { Message } from '../kernel/message.js';
-import type { Kernel } from '../kernel/node.js';
-import type { MonitorFn } from '../kernel/port.js';
 import { RemoteNode, type Dial, type RemoteHost } from './remoteNode.js';
-import { defer } from '../kernel/defer.js';
-import type { RemoteRouter } from '../kernel/router.js';
 
 /** How the network opens and accepts links (the streams layer, or a test double). */
 export interface LinkFactory {

@@ -15,9 +15,8 @@
  * nothing afterwards.
  * @module
  */
-import type { Reason } from '../kernel/errors.js';
+import type { MonitorFn, Reason } from '../kernel/index.js';
 import type { Link } from './link.js';
-import type { MonitorFn } from '../kernel/port.js';
 
 /** What a remote node needs from the network it belongs to (not public API; kept in the declarations, which name it). */
 export interface RemoteHost {
