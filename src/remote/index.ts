@@ -11,3 +11,4 @@ export { Network, type LinkFactory, type NetworkOptions, type AddressLookup, typ
 export { RemoteNode } from './remoteNode.js';
 export type { Link, NodeEvent } from './link.js';
 export { streamLinks } from './streamLinks.js';
+export { Backoff } from './backoff.js';
