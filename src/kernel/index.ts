@@ -2,7 +2,14 @@
  * The kernel room: the local node — its port table, local delivery and the
  * run queue, routing of `snd`, monitors, spawn and `cal`, names, and the
  * node port's local services. Other nodes are reached only through the
- * `RemoteRouter` interface declared here (the remote room implements it).
+ * `RemoteRouter` interface declared here (router.ts; the remote room
+ * implements it and uses only what `RouterHost` lists of the kernel). It
+ * imports nothing of ours but the log room, and its files import no circle:
+ * `message.ts` (words) → `port.ts` → `node.ts`; the node port and the spawn
+ * policy declare what they need of a node (`NodePortHost`) instead of
+ * importing the `Kernel`.
+ *
+ * A change to what happens inside one node belongs here.
  * @module
  */
 export { Kernel, type InitFn, type CallOptions, type KernelIdentity } from './node.js';
@@ -19,6 +26,6 @@ export {
 } from './message.js';
 export { magicIncrement, NameCounter } from './names.js';
 export { defer } from './defer.js';
-export type { RemoteRouter } from './router.js';
+export type { RemoteRouter, RouterHost } from './router.js';
 export { handleNodeMessage, type NodeService, type NodePortHost } from './nodePort.js';
 export { serveLogCatcher, LOG_CATCHER_CONNECT } from './logCatcher.js';

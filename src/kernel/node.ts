@@ -2,6 +2,12 @@
  * A node: its id, its table of local ports, routing of `snd`, `kil`, `mon`,
  * `spawn`, `cal`, `after`, and its log. Everything not addressed to this
  * node goes through a {@link RemoteRouter}.
+ *
+ * Why this file is over 300 lines: `Kernel` is the node's public face, one
+ * class whose methods share the port table, the run queue and the router;
+ * half of it is the TSDoc of that public API (the rules of `snd`, `mon`,
+ * `spawn`, `cal`). Its helpers live beside it: `port.ts`, `nodePort.ts`,
+ * `runQueue.ts`, `plain-data.ts`, `router.ts`.
  * @module
  */
 import { Observable, Subscription, timer } from 'rxjs';
@@ -13,7 +19,7 @@ import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';
 import { Port, type Handler, type MonitorFn, type PortHost } from './port.js';
 import { RunQueue } from './runQueue.js';
-import { unreachableRouter, type RemoteRouter } from './router.js';
+import { unreachableRouter, type RemoteRouter, type RouterHost } from './router.js';
 import { handleNodeMessage, type NodePortHost, type NodeService } from './nodePort.js';
 
 /** A spawnable init function: runs in the new port's context. */
@@ -43,7 +49,7 @@ export interface KernelIdentity {
  * A node's kernel: the local half of a node. `createNode` wraps it with the
  * network parts; used alone it is a node nobody can reach.
  */
-export class Kernel implements PortHost, NodePortHost {
+export class Kernel implements PortHost, NodePortHost, RouterHost {
   /** This node's id. */
   readonly id: string;
   /** The node port's id, `nodeid#`. */
