@@ -108,7 +108,7 @@ export class Network implements RemoteRouter, RemoteHost {
       timers: this.#timers,
       isClosed: () => this.#closed,
       addressesOf: (id) => this.#addressesOf(id),
-      admitOutgoing: this.#admitOutgoing,
+      admitOutgoing: (id) => this.#admitOutgoing(id),
       log: (level, text) => this.#log(level, 'kernel', text),
     };
     kernel.services.set('mon1', (from, [name]) => {
