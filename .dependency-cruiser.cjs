@@ -47,41 +47,6 @@ const ENTRY_POINTS = ['^src/index\\.ts$', '^src/classic\\.ts$', '^src/cli/main\\
  * @type {{ rule: string; from: string[]; to?: string[]; until: string }[]}
  */
 const exceptions = [
-  // kernel circles (type-only): message.ts → port.ts → message.ts, and errors.ts → message.ts
-  // → port.ts → errors.ts; nodePort.ts → node.ts → nodePort.ts, nodePort.ts → spawnPolicy.ts → node.ts
-  {
-    rule: 'no-circular',
-    from: ['src/kernel/message.ts', 'src/kernel/port.ts', 'src/kernel/errors.ts'],
-    until: 'a-remote',
-  },
-  {
-    rule: 'no-circular',
-    from: ['src/kernel/node.ts', 'src/kernel/nodePort.ts', 'src/kernel/spawnPolicy.ts'],
-    until: 'a-remote',
-  },
-  // remote/streamLinks.ts imports type LinkFactory from its own room's index.ts
-  { rule: 'no-circular', from: ['src/remote/index.ts', 'src/remote/streamLinks.ts'], until: 'a-remote' },
-  // remote reaches into the kernel's and the log's files
-  {
-    rule: 'front-door-only',
-    from: ['src/remote/network.ts'],
-    to: [
-      'src/kernel/errors.ts',
-      'src/kernel/message.ts',
-      'src/kernel/node.ts',
-      'src/kernel/port.ts',
-      'src/kernel/defer.ts',
-      'src/kernel/router.ts',
-      'src/log/log.ts',
-    ],
-    until: 'a-remote',
-  },
-  {
-    rule: 'front-door-only',
-    from: ['src/remote/remoteNode.ts'],
-    to: ['src/kernel/errors.ts', 'src/kernel/port.ts'],
-    until: 'a-remote',
-  },
   // db reaches into the kernel's and the streams' files
   { rule: 'front-door-only', from: ['src/db/value.ts'], to: ['src/kernel/plain-data.ts'], until: 'a-db' },
   {

@@ -8,12 +8,11 @@ import { makeUniq, resolveConfig, type NodeOptions, type ResolveContext, type Re
 import { type InitFn } from './kernel/index.js';
 import { LOG_LEVELS, severityOf, type LogLevel, type LogRecord } from './log/index.js';
 import { serveLogCatcher } from './kernel/index.js';
-import { Network } from './remote/index.js';
+import { Network, streamLinks } from './remote/index.js';
 import { cleanLogText, LOG_FIELD_MAX_BYTES, LOG_MESSAGE_MAX_BYTES } from './log/index.js';
 import { AempNode } from './node.js';
 import { Database } from './db/index.js';
 import { startServices } from './services.js';
-import { streamLinks } from './remote/index.js';
 
 /** Options of {@link createNode}: every rc-file key camelCased, plus a few of ours. */
 export interface CreateNodeOptions extends NodeOptions {

@@ -27,7 +27,7 @@
 import { Observable, Subscription, type Subscriber } from 'rxjs';
 import type { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
 import { assertPortId, NameCounter, type Kernel } from '../kernel/index.js';
-import { type NodeEvent } from '../remote/index.js';
+import { Backoff, type NodeEvent } from '../remote/index.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../streams/framing/limits.js';
 import { changeMessages, chunkLimits, databaseMessages, type ChunkLimits, type TooBig } from './chunks.js';
 import type { FamilyDelta } from './delta.js';
@@ -618,12 +618,14 @@ export class Database {
    * Keeps a connection to another global node while it is listed in `'g`:
    * a node-port monitor makes the connection and tells when it fails or is
    * lost; the next attempt follows after `base·(1+rand)` seconds, `base`
-   * starting at 0.3 and doubling up to `monitorTimeout` (PROTOCOL.md §4.2).
+   * starting at 0.3 and doubling up to `monitorTimeout` (PROTOCOL.md §4.2;
+   * the schedule is remote's {@link Backoff}).
    */
   #keepGlobal(node: string): void {
     if (node === this.#kernel.id || this.#keepers.has(node) || this.#closed) return;
     const k: Keeper = { backoff: 0, timer: undefined, stop: undefined };
     this.#keepers.set(node, k);
+    const schedule = new Backoff(0.3, this.#options.monitorTimeout);
     const attempt = (): void => {
       k.timer = undefined;
       if (this.#closed) return;
@@ -633,9 +635,8 @@ export class Database {
       }
       k.stop = this.#kernel.monitor(node + '#', () => {
         k.stop = undefined;
-        k.backoff = Math.min(k.backoff ? k.backoff * 2 : 0.3, this.#options.monitorTimeout);
-        if (!this.#closed)
-          k.timer = setTimeout(attempt, Math.min(k.backoff * (1 + Math.random()), this.#options.monitorTimeout) * 1000);
+        k.backoff = schedule.grow(k.backoff);
+        if (!this.#closed) k.timer = setTimeout(attempt, schedule.wait(k.backoff) * 1000);
       });
     };
     k.timer = setTimeout(attempt, 0);

@@ -1,17 +1,12 @@
 /**
- * Messages, handlers and port ids.
+ * Messages and port ids: the words every part of the kernel uses. It
+ * imports nothing (the handler type, which names a `Port`, lives with the
+ * port in `port.ts`).
  * @module
  */
-import type { Port } from './port.js';
 
 /** A message: an array of plain data (the rule: `Kernel.snd`, checked by `plainValues`); by convention `[tag, ...args]`. */
 export type Message = readonly unknown[];
-
-/**
- * A message handler. It runs *in port context*: `self` is the port, and a
- * throw kills that port with `['die', text]`.
- */
-export type Handler = (msg: Message, self: Port) => void;
 
 /** `nodeid#name` → `nodeid` (the whole string when there is no `#`). */
 export function nodeOf(portId: string): string {

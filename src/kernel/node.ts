@@ -2,19 +2,25 @@
  * A node: its id, its table of local ports, routing of `snd`, `kil`, `mon`,
  * `spawn`, `cal`, `after`, and its log. Everything not addressed to this
  * node goes through a {@link RemoteRouter}.
+ *
+ * Why this file is over 300 lines: `Kernel` is the node's public face, one
+ * class whose methods share the port table, the run queue and the router;
+ * half of it is the TSDoc of that public API (the rules of `snd`, `mon`,
+ * `spawn`, `cal`). Its helpers live beside it: `port.ts`, `nodePort.ts`,
+ * `runQueue.ts`, `plain-data.ts`, `router.ts`.
  * @module
  */
 import { Observable, Subscription, timer } from 'rxjs';
 import { defer } from './defer.js';
 import { CallTimeout, PortKilled, type Reason } from './errors.js';
 import { Logger, type LogRecord } from '../log/index.js';
-import { assertPortId, dieText, jsonText, type Handler, type Message } from './message.js';
+import { assertPortId, dieText, jsonText, type Message } from './message.js';
 import { plainValues } from './plain-data.js';
 import { NameCounter } from './names.js';
-import { Port, type MonitorFn, type PortHost } from './port.js';
+import { Port, type Handler, type MonitorFn, type PortHost } from './port.js';
 import { RunQueue } from './runQueue.js';
-import { unreachableRouter, type RemoteRouter } from './router.js';
-import { handleNodeMessage, type NodeService } from './nodePort.js';
+import { unreachableRouter, type RemoteRouter, type RouterHost } from './router.js';
+import { handleNodeMessage, type NodePortHost, type NodeService } from './nodePort.js';
 
 /** A spawnable init function: runs in the new port's context. */
 export type InitFn = (self: Port, ...args: unknown[]) => void;
@@ -43,7 +49,7 @@ export interface KernelIdentity {
  * A node's kernel: the local half of a node. `createNode` wraps it with the
  * network parts; used alone it is a node nobody can reach.
  */
-export class Kernel implements PortHost {
+export class Kernel implements PortHost, NodePortHost, RouterHost {
   /** This node's id. */
   readonly id: string;
   /** The node port's id, `nodeid#`. */

@@ -6,20 +6,43 @@
  * node-port messages, no special paths.
  * @module
  */
-import type { Kernel } from './node.js';
+import type { LogFn } from '../log/index.js';
 import type { Message } from './message.js';
 import { dieText } from './message.js';
-import { remoteSpawnRefusal, servesRemoteSpawn } from './spawnPolicy.js';
+import type { Reason } from './errors.js';
+import { remoteSpawnRefusal, servesRemoteSpawn, type SpawnPolicyHost } from './spawnPolicy.js';
 
 /** A node-port service: gets the sender node id and the arguments after the tag. */
 export type NodeService = (from: string, args: readonly unknown[]) => void;
+
+/**
+ * What the node port needs of its node (the `Kernel` implements it; declared
+ * here so that the node port does not import the kernel that uses it). Not
+ * public API.
+ */
+export interface NodePortHost extends SpawnPolicyHost {
+  /** The node id. */
+  readonly id: string;
+  /** Services added by the layers above, by tag. */
+  readonly services: ReadonlyMap<string, NodeService>;
+  /** Logs through the node's log stream. */
+  readonly log: LogFn;
+  /** `snd` with the message as one array. */
+  sndMessage(id: string, msg: Message): void;
+  /** Kills a port (a local `kil1` to our own node port). */
+  kil(id: string, ...reason: unknown[]): void;
+  /** Kills a local port by name for another node, its monitors at once. */
+  killFromRemote(name: string, reason: Reason): void;
+  /** Makes local port `portName` and runs registered function `fn` on it (`now`: at once). */
+  spawnLocal(portName: string, fn: string, args: readonly unknown[], now?: boolean): unknown;
+}
 
 /** Tags the node port always knows (Perl's %NODE_REQ; `_spawn` unless the spawn policy refuses every one). */
 const BUILTIN = new Set(['', 'devnull', 'snd', 'time', 'can', 'eval', 'kil1']);
 const SPAWN = 'AnyEvent::MP::_spawn';
 
 /** Sends `[...reply.slice(1), ...results]` to `reply[0]` when a reply port is given. */
-function reply(kernel: Kernel, replyTo: readonly unknown[], ...results: unknown[]): void {
+function reply(kernel: NodePortHost, replyTo: readonly unknown[], ...results: unknown[]): void {
   const [port, ...rest] = replyTo;
   if (typeof port === 'string' && port) kernel.sndMessage(port, [...rest, ...results]);
 }
@@ -36,7 +59,7 @@ function tagText(tag: unknown): string {
  * sends). Errors are logged as Perl does
  * (`error processing node message from <node>: …`) and nothing is sent back.
  */
-export function handleNodeMessage(kernel: Kernel, from: string, msg: Message): void {
+export function handleNodeMessage(kernel: NodePortHost, from: string, msg: Message): void {
   const tag = msg.length ? msg[0] : '';
   const args = msg.slice(1);
   try {

@@ -6,7 +6,7 @@
  */
 import { Observable, Subject, throwError, EMPTY, type Observer, type Subscription } from 'rxjs';
 import { PortKilled, type Reason } from './errors.js';
-import { dieText, unhandledText, type Handler, type Message } from './message.js';
+import { dieText, unhandledText, type Message } from './message.js';
 
 /** What a port needs from the node it lives on (not public API; kept in the declarations, which name it). */
 export interface PortHost {
@@ -19,6 +19,12 @@ export interface PortHost {
   /** Called when a port ends (abnormally and unwatched → logged). @internal */
   portEnded(port: Port, reason: Reason, watched: boolean): void;
 }
+
+/**
+ * A message handler. It runs *in port context*: `self` is the port, and a
+ * throw kills that port with `['die', text]`.
+ */
+export type Handler = (msg: Message, self: Port) => void;
 
 /** A one-shot monitor callback, called with the kill reason (not public API; kept in the declarations, which name it). */
 export type MonitorFn = (reason: Reason) => void;

@@ -14,10 +14,18 @@
  * function-name requests too). Local `spawn` never goes through here.
  * @module
  */
-import type { Kernel } from './node.js';
+/** What the policy reads of a node (the kernel has it; declared here so that this file does not import the kernel). */
+export interface SpawnPolicyHost {
+  /** Secure mode. */
+  readonly secure: boolean;
+  /** The allow-list, if one was given. */
+  readonly spawnAllow: ReadonlySet<string> | undefined;
+  /** Whether a function of that name is registered (its init function, if any). */
+  registered(name: string): unknown;
+}
 
 /** Why `_spawn` of `fn` is refused on `kernel`, or `undefined` when it may run. */
-export function remoteSpawnRefusal(kernel: Kernel, fn: string): string | undefined {
+export function remoteSpawnRefusal(kernel: SpawnPolicyHost, fn: string): string | undefined {
   const allow = kernel.spawnAllow;
   if (allow !== undefined) {
     if (!allow.has(fn)) return `remote execution not allowed (${fn} is not in spawnAllow)`;
@@ -29,7 +37,7 @@ export function remoteSpawnRefusal(kernel: Kernel, fn: string): string | undefin
 }
 
 /** Whether `kernel` runs any remote spawn at all (what `can AnyEvent::MP::_spawn` answers). */
-export function servesRemoteSpawn(kernel: Kernel): boolean {
+export function servesRemoteSpawn(kernel: SpawnPolicyHost): boolean {
   const allow = kernel.spawnAllow;
   return allow !== undefined ? allow.size > 0 : !kernel.secure;
 }

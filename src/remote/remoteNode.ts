@@ -13,11 +13,15 @@
  * either way, nothing queued, no connection on its way in) is forgotten:
  * the network drops this object, so that nodes that came and went cost
  * nothing afterwards.
+ *
+ * Why this file is over 300 lines: it is one state machine (down →
+ * connecting → up, with held links and greeted dials of the crossing rule)
+ * whose every method reads the same few fields; split, each part would
+ * need them all. About a third of it is the comments that state its rules.
  * @module
  */
-import type { Reason } from '../kernel/errors.js';
+import type { MonitorFn, Reason } from '../kernel/index.js';
 import type { Link } from './link.js';
-import type { MonitorFn } from '../kernel/port.js';
 
 /** What a remote node needs from the network it belongs to (not public API; kept in the declarations, which name it). */
 export interface RemoteHost {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ResolvedConfig } from '../config/index.js';
-import type { LinkFactory } from '../remote/index.js';
+import type { LinkFactory } from './network.js';
 import type { Kernel } from '../kernel/index.js';
 import { connect, listen, type TransportOptions } from '../streams/index.js';
 
