@@ -3,12 +3,28 @@
  * (`~/.perl-anyevent-mp`, shared with Perl's AnyEvent::MP), profiles,
  * resolution to the effective configuration, node id templates and the
  * process-unique id strings, and the profile editor the `aemp` command uses.
+ * Every setting is defined once, in the settings table (`schema.ts`, which
+ * says how to add one); the rest reads it.
  * @module
  */
 export type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
 export { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 export { ConfigError } from './errors.js';
-export { KEY_PAIRS, toCamelKey, toSnakeKey, camelizeKeys, snakifyKeys, isKnownKey, setOwn } from './keys.js';
+export { SETTINGS, SETTING_ENTRIES } from './schema.js';
+export type { CliGroup, CliSpec, ResolvedSettings, Role, SettingKey, SettingSpec, SettingValue } from './schema.js';
+export type { ValueType } from './checks.js';
+export {
+  KEY_PAIRS,
+  toCamelKey,
+  toSnakeKey,
+  camelizeKeys,
+  snakifyKeys,
+  isKnownKey,
+  isControlKey,
+  settingOf,
+  setOwn,
+  getOwn,
+} from './keys.js';
 export type { CamelKey, SnakeKey } from './keys.js';
 export { normalizeLayer, checkValue } from './validate.js';
 export { parseRelaxedJson, RelaxedJsonError } from './relaxed-json.js';
