@@ -122,7 +122,9 @@ export const byteCount: ValueType<number> = {
   arg: 'scalar',
   check: (v, key, where) => {
     const n = asNumber(v);
-    return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : fail(key, 'a positive integer', v, where);
+    return n !== undefined && Number.isSafeInteger(n) && n > 0
+      ? n
+      : fail(key, 'a positive integer', v, where);
   },
 };
 

@@ -11,7 +11,15 @@ export type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from '.
 export { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 export { ConfigError } from './errors.js';
 export { SETTINGS, SETTING_ENTRIES } from './schema.js';
-export type { CliGroup, CliSpec, ResolvedSettings, Role, SettingKey, SettingSpec, SettingValue } from './schema.js';
+export type {
+  CliGroup,
+  CliSpec,
+  ResolvedSettings,
+  Role,
+  SettingKey,
+  SettingSpec,
+  SettingValue,
+} from './schema.js';
 export type { ValueType } from './checks.js';
 export {
   KEY_PAIRS,

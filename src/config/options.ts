@@ -179,10 +179,11 @@ type Misfits = {
   [K in OptionKey]: SettingValue<K> extends NonNullable<NodeOptions[K]> ? never : K;
 }[OptionKey];
 /** `true`, or the keys where {@link NodeOptions} and the table disagree (then this fails to compile). */
-export type NodeOptionsMatchSchema = Same<keyof NodeOptions, OptionKey> extends true
-  ? [Misfits] extends [never]
-    ? true
-    : Misfits
-  : Exclude<keyof NodeOptions, OptionKey> | Exclude<OptionKey, keyof NodeOptions>;
+export type NodeOptionsMatchSchema =
+  Same<keyof NodeOptions, OptionKey> extends true
+    ? [Misfits] extends [never]
+      ? true
+      : Misfits
+    : Exclude<keyof NodeOptions, OptionKey> | Exclude<OptionKey, keyof NodeOptions>;
 const optionsMatch: NodeOptionsMatchSchema = true;
 void optionsMatch;

@@ -158,7 +158,8 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
   for (const key of RESOLVED_KEYS) setOwn(settings, key, getOwn(merged, key));
   const values = settings as ResolvedSettings; // each checked by normalizeLayer, defaults from the table
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(merged)) if ((settingOf(k)?.role ?? 'perl') === 'perl') setOwn(extra, k, v);
+  for (const [k, v] of Object.entries(merged))
+    if ((settingOf(k)?.role ?? 'perl') === 'perl') setOwn(extra, k, v);
 
   return Object.freeze({
     profile,

@@ -94,7 +94,11 @@ export const SETTINGS = {
     role: 'value',
     type: string,
     help: 'the node id template',
-    cli: { group: 'identity', arg: 'id', about: 'node id template: %n = host name, %u or a trailing / = a random id' },
+    cli: {
+      group: 'identity',
+      arg: 'id',
+      about: 'node id template: %n = host name, %u or a trailing / = a random id',
+    },
   },
   /** Shared secret for `hmac_sha3_512` / `tls_sha3_512` auth. */
   secret: {
@@ -229,7 +233,13 @@ export const SETTINGS = {
     type: stringList,
     help: 'the registered functions other nodes may spawn here',
   },
-  global: { rc: 'global', role: 'value', type: boolean, default: false, help: 'make this node a global node' },
+  global: {
+    rc: 'global',
+    role: 'value',
+    type: boolean,
+    default: false,
+    help: 'make this node a global node',
+  },
   maxFrameBytes: {
     rc: 'max_frame_bytes',
     role: 'value',
@@ -253,7 +263,12 @@ export const SETTINGS = {
   },
 
   // ---- resolution and file structure ----------------------------------------
-  profile: { rc: 'profile', role: 'control', type: string, help: 'the profile to use (default the host name)' },
+  profile: {
+    rc: 'profile',
+    role: 'control',
+    type: string,
+    help: 'the profile to use (default the host name)',
+  },
   norc: { rc: 'norc', role: 'control', type: boolean, help: 'ignore the rc file' },
   force: { rc: 'force', role: 'control', type: boolean, help: 'let the options win over the rc file' },
   rcPath: { rc: 'rc_path', role: 'control', type: string, help: 'the rc file to read' },
@@ -268,11 +283,14 @@ export type Settings = typeof SETTINGS;
 export type SettingKey = keyof Settings;
 
 /** The settings of a role. */
-export type KeyOfRole<R extends Role> = { [K in SettingKey]: Settings[K]['role'] extends R ? K : never }[SettingKey];
+export type KeyOfRole<R extends Role> = {
+  [K in SettingKey]: Settings[K]['role'] extends R ? K : never;
+}[SettingKey];
 
 /** The value type of setting `K` (what its check returns). */
-export type SettingValue<K extends SettingKey> =
-  Settings[K] extends { readonly type: ValueType<infer T> } ? T : unknown;
+export type SettingValue<K extends SettingKey> = Settings[K] extends { readonly type: ValueType<infer T> }
+  ? T
+  : unknown;
 
 /** The settings that have a built-in default. */
 export type DefaultedKey = {
@@ -292,7 +310,9 @@ export type ResolvedSettings = {
 
 /** The rc-file keys of the settings with `addX`/`delX` commands for one list entry. */
 export type ListKey = {
-  [K in SettingKey]: Settings[K] extends { readonly cli: { readonly list: object } } ? Settings[K]['rc'] : never;
+  [K in SettingKey]: Settings[K] extends { readonly cli: { readonly list: object } }
+    ? Settings[K]['rc']
+    : never;
 }[SettingKey];
 
 /** Every setting as `[name, spec]`, in table order. */
@@ -302,7 +322,11 @@ export const SETTING_ENTRIES: readonly (readonly [SettingKey, SettingSpec])[] = 
 
 /** Compile-time: every default is a value of its setting's type. */
 type BadDefaults = {
-  [K in SettingKey]: Settings[K] extends { readonly default: infer D } ? (D extends SettingValue<K> ? never : K) : never;
+  [K in SettingKey]: Settings[K] extends { readonly default: infer D }
+    ? D extends SettingValue<K>
+      ? never
+      : K
+    : never;
 }[SettingKey];
 /** Fails to compile (naming the setting) when a default does not fit its type. */
 export type DefaultsFitTheirTypes = [BadDefaults] extends [never] ? true : BadDefaults;
