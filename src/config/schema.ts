@@ -11,7 +11,8 @@
  * table: the key mapping (`keys.ts`), the defaults (`defaults.ts`), the
  * checks (`validate.ts`), the resolved configuration's type and values
  * (`options.ts`, `resolve.ts`), the profile editor's list keys, the CLI's
- * configuration commands (`src/cli/config/`).
+ * configuration commands (`src/cli/config/`). (The file is long on purpose:
+ * it is the whole table, one entry per setting, and the types read from it.)
  *
  * ## Adding a setting
  * 1. Add one entry here: key (camelCase), `rc` (snake_case), `role`
