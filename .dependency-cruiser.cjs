@@ -62,12 +62,7 @@ const exceptions = [
     to: ['src/log/log.ts'],
     until: 'a-streams',
   },
-  {
-    rule: 'streams-front-door-only',
-    from: ['src/streams/transport/options.ts'],
-    to: ['src/log/log.ts'],
-    until: 'a-config or a-streams',
-  },
+
 ];
 
 /** `x` as a list (a rule's path may be a string or a list of strings). */

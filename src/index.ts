@@ -28,6 +28,8 @@ export { resolveConfig, mergedRcConfig, type ResolveContext } from './config/ind
 export { rcPath, readRcFile, RcEditor, type Env, type RcData, type RcFile, type ListKey } from './config/index.js';
 export { parseRelaxedJson, RelaxedJsonError, formatRcJson } from './config/index.js';
 export { toCamelKey, toSnakeKey, isKnownKey, setOwn, ID_ALPHABET } from './config/index.js';
+// the settings table itself (every setting once: rc name, type, default, help, aemp command)
+export { SETTINGS, SETTING_ENTRIES, settingOf, type CliGroup, type CliSpec, type SettingSpec } from './config/index.js';
 export * from './operators/index.js';
 export {
   Database,

@@ -18,19 +18,18 @@
  */
 import { ConfigError } from './errors.js';
 import { jsonEqual } from './json-equal.js';
-import { getOwn, setOwn, toCamelKey, toSnakeKey } from './keys.js';
+import { getOwn, isControlKey, setOwn, toCamelKey, toSnakeKey } from './keys.js';
 import type { NodeOptions } from './options.js';
 import { formatRcJson } from './pretty-json.js';
 import { findProfile, parentChain, profileTable } from './profiles.js';
 import { deepFreeze, isRecord, readRcFile, writeRcFile, type RcData } from './rc-file.js';
 import { rcPath, type Env } from './rc-path.js';
 import { mergedRcConfig } from './resolve.js';
+import type { ListKey } from './schema.js';
 import { checkService, checkValue } from './validate.js';
 
-/** The list-valued keys `addToList`/`delFromList` manage. */
-export type ListKey = 'seeds' | 'binds' | 'services';
-
-const NOT_VALUES = new Set(['profile', 'version', 'parent', 'norc', 'force', 'rcPath']);
+/** The list-valued keys `addToList`/`delFromList` manage (`seeds`, `binds`, `services`; see `schema.ts`). */
+export type { ListKey };
 
 type Target = Record<string, unknown>;
 
@@ -108,7 +107,7 @@ export class RcEditor {
    */
   setKey(profile: string | undefined, key: string, value: unknown): this {
     const camel = toCamelKey(key);
-    if (NOT_VALUES.has(camel)) {
+    if (isControlKey(camel)) {
       throw new TypeError(
         `${key} is not a configuration value${camel === 'parent' ? ' (use setParent)' : ''}`,
       );

@@ -11,7 +11,29 @@
 export type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
 export { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 export { ConfigError } from './errors.js';
-export { KEY_PAIRS, toCamelKey, toSnakeKey, camelizeKeys, snakifyKeys, isKnownKey, setOwn } from './keys.js';
+export { SETTINGS, SETTING_ENTRIES } from './schema.js';
+export type {
+  CliGroup,
+  CliSpec,
+  ResolvedSettings,
+  Role,
+  SettingKey,
+  SettingSpec,
+  SettingValue,
+} from './schema.js';
+export type { ValueType } from './checks.js';
+export {
+  KEY_PAIRS,
+  toCamelKey,
+  toSnakeKey,
+  camelizeKeys,
+  snakifyKeys,
+  isKnownKey,
+  isControlKey,
+  settingOf,
+  setOwn,
+  getOwn,
+} from './keys.js';
 export type { CamelKey, SnakeKey } from './keys.js';
 export { normalizeLayer, checkValue } from './validate.js';
 export { parseRelaxedJson, RelaxedJsonError } from './relaxed-json.js';

@@ -4,44 +4,23 @@
  *
  * Only known keys are mapped; any other key passes through unchanged in
  * both directions, so application-specific keys survive a round trip.
+ * The names come from the settings table (`schema.ts`).
  * @module
  */
+import { getOwn, setOwn } from './own.js';
+import { SETTING_ENTRIES, type SettingKey, type SettingSpec, type Settings } from './schema.js';
 
-/** Every key the configuration layer knows, as `[camelCase, snake_case]`. */
-export const KEY_PAIRS = [
-  ['nodeid', 'nodeid'],
-  ['binds', 'binds'],
-  ['seeds', 'seeds'],
-  ['secret', 'secret'],
-  ['cert', 'cert'],
-  ['certFile', 'cert_file'],
-  ['framingFormat', 'framing_format'],
-  ['authOffer', 'auth_offer'],
-  ['authAccept', 'auth_accept'],
-  ['monitorTimeout', 'monitor_timeout'],
-  ['connectInterval', 'connect_interval'],
-  ['autocork', 'autocork'],
-  ['nodelay', 'nodelay'],
-  ['secure', 'secure'],
-  ['spawnAllow', 'spawn_allow'],
-  ['services', 'services'],
-  ['eval', 'eval'],
-  ['parent', 'parent'],
-  ['profile', 'profile'],
-  ['norc', 'norc'],
-  ['force', 'force'],
-  ['rcPath', 'rc_path'],
-  ['maxFrameBytes', 'max_frame_bytes'],
-  ['maxLineBytes', 'max_line_bytes'],
-  ['global', 'global'],
-  ['addresses', 'addresses'],
-  ['version', 'version'],
-] as const;
+export { getOwn, setOwn };
+
+/** Every key the configuration layer knows, as `[camelCase, snake_case]` (from the settings table). */
+export const KEY_PAIRS: readonly (readonly [CamelKey, SnakeKey])[] = Object.freeze(
+  SETTING_ENTRIES.map(([camel, spec]) => Object.freeze([camel, spec.rc as SnakeKey] as const)),
+);
 
 /** A known camelCase key. */
-export type CamelKey = (typeof KEY_PAIRS)[number][0];
+export type CamelKey = SettingKey;
 /** A known snake_case (rc file) key. */
-export type SnakeKey = (typeof KEY_PAIRS)[number][1];
+export type SnakeKey = Settings[SettingKey]['rc'];
 
 const SNAKE_TO_CAMEL = new Map<string, string>(KEY_PAIRS.map(([c, s]) => [s, c]));
 const CAMEL_TO_SNAKE = new Map<string, string>(KEY_PAIRS.map(([c, s]) => [c, s]));
@@ -103,12 +82,15 @@ function renameKeys(
   return out;
 }
 
-/** Sets an own data property, safe for keys such as `__proto__`. */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+const SPECS = new Map<string, SettingSpec>(SETTING_ENTRIES);
+
+/** The setting `key` names (either spelling), or `undefined` for a key nobody here knows. */
+export function settingOf(key: string): SettingSpec | undefined {
+  return SPECS.get(toCamelKey(key));
 }
 
-/** `obj[key]` if it is an own property, else `undefined` (never inherited members). */
-export function getOwn(obj: Readonly<Record<string, unknown>>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+/** True when `key` (either spelling) steers resolution or structures the file (`profile`, `parent` …), so it is never a configuration value. */
+export function isControlKey(key: string): boolean {
+  const role = settingOf(key)?.role;
+  return role === 'control' || role === 'file';
 }

@@ -2,18 +2,17 @@
  * The option type `createNode(options)` takes, and the effective
  * configuration the resolver hands back.
  *
- * Every key of AnyEvent::MP's rc file (PROTOCOL.md §11.3) appears here
- * camelCased; `keys.ts` holds the exact mapping (`framing_format` ↔
- * `framingFormat`, `auth_offer` ↔ `authOffer` …). Times are in seconds, as
- * in Perl.
+ * Every setting is defined in the settings table (`schema.ts`): its rc-file
+ * name, type, default and check. {@link NodeOptions} is the documented
+ * public form of the table's `value` and `control` settings (checked
+ * against the table at compile time); {@link ResolvedConfig}'s settings are
+ * derived from it. Times are in seconds, as in Perl.
  * @module
  */
+import type { ServiceSpec } from './checks.js';
+import type { KeyOfRole, ResolvedSettings, SettingValue } from './schema.js';
 
-/**
- * A service to start after configure: `'Pkg::'` (load a module),
- * `'Pkg::func'` (call it) or `['Pkg::func', arg…]` (call it with arguments).
- */
-export type ServiceSpec = string | readonly [string, ...unknown[]];
+export type { ServiceSpec };
 
 /**
  * Everything `createNode` accepts. All keys are optional; what is missing
@@ -127,10 +126,13 @@ export interface NodeOptions {
 
 /**
  * The effective configuration: every key resolved, coerced and validated.
- * Unknown keys (from the options or the file, including Perl's `eval`, which
- * aemp never runs) are kept in `extra`.
+ * The node settings (`binds`, `seeds`, `monitorTimeout` …, see
+ * {@link NodeOptions}) come from the settings table (`schema.ts`): each has
+ * its value type, `| undefined` when it has no default (`secret`, `cert`,
+ * `certFile`, `spawnAllow`). Unknown keys (from the options or the file,
+ * including Perl's `eval`, which aemp never runs) are kept in `extra`.
  */
-export interface ResolvedConfig {
+export interface ResolvedConfig extends ResolvedSettings {
   /** The profile name that was used (the option, else the host name). */
   readonly profile: string;
   /** The host name used for `%n`, bare-port binds and the default profile. */
@@ -146,30 +148,6 @@ export interface ResolvedConfig {
   readonly nodeidRandomized: boolean;
   /** This node's RUNIQ (remote-spawn prefix, the `%u` value). */
   readonly runiq: string;
-  readonly binds: readonly string[];
-  readonly seeds: readonly string[];
-  readonly secret: string | undefined;
-  /** PEM text (read from `certFile` when that is what was configured). */
-  readonly cert: string | undefined;
-  /** The file `cert` was read from, if it came from `certFile`. */
-  readonly certFile: string | undefined;
-  readonly framingFormat: readonly string[];
-  readonly authOffer: readonly string[];
-  readonly authAccept: readonly string[];
-  /** Seconds. */
-  readonly monitorTimeout: number;
-  /** Seconds. */
-  readonly connectInterval: number;
-  readonly autocork: boolean;
-  readonly nodelay: boolean;
-  readonly secure: boolean;
-  /** The remote-spawn allow-list, `undefined` when not given (see {@link NodeOptions.spawnAllow}). */
-  readonly spawnAllow: readonly string[] | undefined;
-  readonly services: readonly ServiceSpec[];
-  readonly maxFrameBytes: number;
-  readonly maxLineBytes: number;
-  readonly global: boolean;
-  readonly addresses: Readonly<Record<string, readonly string[]>>;
   /** The rc file that was consulted, or `undefined` (`norc`, or no path could be formed). */
   readonly rcPath: string | undefined;
   /** Keys nobody here knows, passed through as given (camelCase where known). */
@@ -190,3 +168,22 @@ export interface ConfigOverride {
   /** Where the winning value came from, e.g. `rc file ~/.perl-anyevent-mp, profile "seed"`. */
   readonly by: string;
 }
+
+// ---- compile-time agreement of NodeOptions with the settings table ---------
+
+/** The settings `createNode` takes: the node settings and the control keys. */
+type OptionKey = KeyOfRole<'value' | 'control'>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Options whose type cannot hold their setting's checked value. */
+type Misfits = {
+  [K in OptionKey]: SettingValue<K> extends NonNullable<NodeOptions[K]> ? never : K;
+}[OptionKey];
+/** `true`, or the keys where {@link NodeOptions} and the table disagree (then this fails to compile). */
+export type NodeOptionsMatchSchema =
+  Same<keyof NodeOptions, OptionKey> extends true
+    ? [Misfits] extends [never]
+      ? true
+      : Misfits
+    : Exclude<keyof NodeOptions, OptionKey> | Exclude<OptionKey, keyof NodeOptions>;
+const optionsMatch: NodeOptionsMatchSchema = true;
+void optionsMatch;

@@ -5,7 +5,7 @@
  * @module
  */
 import { ConfigError } from './errors.js';
-import { getOwn, toCamelKey } from './keys.js';
+import { getOwn, isControlKey } from './keys.js';
 import { isRecord, type RcData } from './rc-file.js';
 
 /** One layer of configuration, with where it came from (for error messages). */
@@ -16,12 +16,9 @@ export interface Layer {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-/** Keys that steer resolution and are never configuration values themselves. */
-const CONTROL = new Set(['profile', 'version', 'parent', 'norc', 'force', 'rcPath']);
-
 /** `values` without the control keys (`profile`, `version`, `parent`, `norc`, `force`, `rcPath`, either spelling). */
 export function withoutControlKeys(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([k]) => !CONTROL.has(toCamelKey(k))));
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !isControlKey(k)));
 }
 
 /**

@@ -8,13 +8,14 @@ import { hostname as osHostname } from 'node:os';
 import { DEFAULTS, defaultNodeIdTemplate } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { makeRuniq } from './ids.js';
-import { camelizeKeys, getOwn, isKnownKey, setOwn, snakifyKeys } from './keys.js';
+import { camelizeKeys, getOwn, setOwn, settingOf, snakifyKeys } from './keys.js';
 import { expandNodeId, nodeIdProblem } from './node-id.js';
 import { jsonEqual } from './json-equal.js';
-import type { ConfigOverride, NodeOptions, ResolvedConfig, ServiceSpec } from './options.js';
+import type { ConfigOverride, NodeOptions, ResolvedConfig } from './options.js';
 import { fileLayers, withoutControlKeys, type Layer } from './profiles.js';
 import { readRcFile, type RcData } from './rc-file.js';
 import { rcPath as defaultRcPath, type Env } from './rc-path.js';
+import { SETTING_ENTRIES, type ResolvedSettings } from './schema.js';
 import { normalizeLayer } from './validate.js';
 
 /** Where resolution gets what is not in the options. */
@@ -28,6 +29,11 @@ export interface ResolveContext {
   /** Use this parsed rc file content instead of reading the file. */
   readonly rcData?: RcData;
 }
+
+/** The node settings a resolved configuration holds as they were merged (`nodeid` is expanded). */
+const RESOLVED_KEYS = SETTING_ENTRIES.filter(([k, spec]) => spec.role === 'value' && k !== 'nodeid').map(
+  ([k]) => k,
+);
 
 /** The name of the layer of `createNode`'s own options. */
 const OPTIONS_LAYER = 'createNode options';
@@ -138,8 +144,8 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
     );
   }
 
-  const certFile = merged.certFile as string | undefined;
   let cert = merged.cert as string | undefined;
+  const certFile = merged.certFile as string | undefined;
   if (cert === undefined && certFile !== undefined) {
     try {
       cert = readFileSync(certFile, 'utf8');
@@ -148,8 +154,12 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
     }
   }
 
+  const settings: Record<string, unknown> = {};
+  for (const key of RESOLVED_KEYS) setOwn(settings, key, getOwn(merged, key));
+  const values = settings as ResolvedSettings; // each checked by normalizeLayer, defaults from the table
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(merged)) if (!isKnownKey(k) || k === 'eval') setOwn(extra, k, v);
+  for (const [k, v] of Object.entries(merged))
+    if ((settingOf(k)?.role ?? 'perl') === 'perl') setOwn(extra, k, v);
 
   return Object.freeze({
     profile,
@@ -158,25 +168,8 @@ export function resolveConfig(options: NodeOptions = {}, ctx: ResolveContext = {
     nodeidTemplate: template,
     nodeidRandomized: randomized,
     runiq,
-    binds: merged.binds as readonly string[],
-    seeds: merged.seeds as readonly string[],
-    secret: merged.secret as string | undefined,
+    ...values,
     cert,
-    certFile,
-    framingFormat: merged.framingFormat as readonly string[],
-    authOffer: merged.authOffer as readonly string[],
-    authAccept: merged.authAccept as readonly string[],
-    monitorTimeout: merged.monitorTimeout as number,
-    connectInterval: merged.connectInterval as number,
-    autocork: merged.autocork as boolean,
-    nodelay: merged.nodelay as boolean,
-    secure: merged.secure as boolean,
-    spawnAllow: merged.spawnAllow as readonly string[] | undefined,
-    services: merged.services as readonly ServiceSpec[],
-    maxFrameBytes: merged.maxFrameBytes as number,
-    maxLineBytes: merged.maxLineBytes as number,
-    global: merged.global as boolean,
-    addresses: merged.addresses as Readonly<Record<string, readonly string[]>>,
     rcPath: s.norc ? undefined : s.rcPath,
     extra: Object.freeze(extra),
     overridden: Object.freeze(s.force ? [] : overriddenOptions(layers)),

@@ -1,16 +1,15 @@
 /**
- * Transport options (the rc-file keys the transport uses, camelCased) and
- * their checked, defaulted form.
+ * Transport options (the settings the transport uses, named and typed as
+ * in the resolved configuration) and their checked, defaulted form. The
+ * defaults are the configuration's (`DEFAULTS`, from the settings table);
+ * the checks here are the transport's own (what may go on the wire), for
+ * callers that do not come through the configuration.
  * @module
  */
-import type { LogFn } from '../../log/log.js';
-import { DEFAULT_MAX_FRAME_BYTES, SUPPORTED_FRAMINGS } from '../framing/index.js';
-import {
-  DEFAULT_AUTH_ACCEPT,
-  DEFAULT_AUTH_OFFER,
-  DEFAULT_MAX_LINE_BYTES,
-  isValidNodeId,
-} from '../handshake/index.js';
+import { DEFAULTS, type ResolvedConfig } from '../../config/index.js';
+import type { LogFn } from '../../log/index.js';
+import { SUPPORTED_FRAMINGS } from '../framing/index.js';
+import { isValidNodeId } from '../handshake/index.js';
 import { tlsMaterial, type TlsMaterial } from './tls-material.js';
 
 /** How a node's transport behaves; every field but `nodeId` has Perl's default. */
@@ -18,22 +17,22 @@ export interface TransportOptions {
   /** Our node id. */
   readonly nodeId: string;
   /** Shared secret (the HMAC key: its octets as Perl takes them, see {@link secretOctets}). */
-  readonly secret?: string | undefined;
+  readonly secret?: ResolvedConfig['secret'];
   /** PEM with certificate(s) and private key, like Perl's `cert`; enables TLS. Also the CA list. */
-  readonly cert?: string | undefined;
+  readonly cert?: ResolvedConfig['cert'];
   /** Auth methods we may send; default `tls_sha3_512,hmac_sha3_512`. */
-  readonly authOffer?: readonly string[] | undefined;
+  readonly authOffer?: ResolvedConfig['authOffer'] | undefined;
   /** Auth methods we advertise and verify (strict: others are refused); default all four. */
-  readonly authAccept?: readonly string[] | undefined;
+  readonly authAccept?: ResolvedConfig['authAccept'] | undefined;
   /** Framings in preference order; default `cbor,json`. Ones we cannot speak (`storable`) are dropped. */
-  readonly framingFormat?: readonly string[] | undefined;
+  readonly framingFormat?: ResolvedConfig['framingFormat'] | undefined;
   /**
    * Seconds; default 30. The handshake read timeout, and after it the
    * liveness limit: a connection with no data from the peer for this long
    * while inside a frame is closed, and so is one with no data at all when
    * {@link probe} is set (see `liveness.ts`).
    */
-  readonly monitorTimeout?: number | undefined;
+  readonly monitorTimeout?: ResolvedConfig['monitorTimeout'] | undefined;
   /**
    * A frame the peer must answer, sent when the link has been quiet for a
    * quarter of {@link monitorTimeout} (a node sends the node-port request
@@ -43,13 +42,13 @@ export interface TransportOptions {
    */
   readonly probe?: readonly unknown[] | undefined;
   /** Deadline of {@link connect} in seconds (TCP connect + handshake); default 2. */
-  readonly connectInterval?: number | undefined;
+  readonly connectInterval?: ResolvedConfig['connectInterval'] | undefined;
   /** Longest handshake line in bytes, LF included; default 4096. */
-  readonly maxLineBytes?: number | undefined;
+  readonly maxLineBytes?: ResolvedConfig['maxLineBytes'] | undefined;
   /** Largest data frame accepted, in bytes; default the framing's 16 MiB. */
-  readonly maxFrameBytes?: number | undefined;
+  readonly maxFrameBytes?: ResolvedConfig['maxFrameBytes'] | undefined;
   /** TCP_NODELAY; default true. */
-  readonly nodelay?: boolean | undefined;
+  readonly nodelay?: ResolvedConfig['nodelay'] | undefined;
   /** Where transport events are logged (context `transport`). */
   readonly log?: LogFn | undefined;
   /**
@@ -110,7 +109,8 @@ function positive(name: string, value: number | undefined, dflt: number): number
 
 function probeFrame(p: readonly unknown[] | undefined): readonly unknown[] | undefined {
   if (p === undefined) return undefined;
-  if (!Array.isArray(p) || p.length === 0) throw new TypeError('probe: expected a non-empty frame (an array)');
+  if (!Array.isArray(p) || p.length === 0)
+    throw new TypeError('probe: expected a non-empty frame (an array)');
   return [...(p as unknown[])];
 }
 
@@ -121,7 +121,7 @@ function probeFrame(p: readonly unknown[] | undefined): readonly unknown[] | und
 export function resolveOptions(o: TransportOptions): ResolvedOptions {
   if (typeof o.nodeId !== 'string' || !isValidNodeId(o.nodeId))
     throw new TypeError(`nodeId: invalid node id ${JSON.stringify(o.nodeId)}`);
-  const framings = list('framingFormat', o.framingFormat, SUPPORTED_FRAMINGS).filter((f) =>
+  const framings = list('framingFormat', o.framingFormat, DEFAULTS.framingFormat).filter((f) =>
     (SUPPORTED_FRAMINGS as readonly string[]).includes(f),
   );
   if (framings.length === 0)
@@ -133,15 +133,15 @@ export function resolveOptions(o: TransportOptions): ResolvedOptions {
     nodeId: o.nodeId,
     secret,
     tls: o.cert ? tlsMaterial(o.cert) : undefined,
-    authOffer: list('authOffer', o.authOffer, DEFAULT_AUTH_OFFER),
-    authAccept: list('authAccept', o.authAccept, DEFAULT_AUTH_ACCEPT),
+    authOffer: list('authOffer', o.authOffer, DEFAULTS.authOffer),
+    authAccept: list('authAccept', o.authAccept, DEFAULTS.authAccept),
     framings,
-    monitorTimeout: positive('monitorTimeout', o.monitorTimeout, 30),
+    monitorTimeout: positive('monitorTimeout', o.monitorTimeout, DEFAULTS.monitorTimeout),
     probe: probeFrame(o.probe),
-    connectInterval: positive('connectInterval', o.connectInterval, 2),
-    maxLineBytes: Math.floor(positive('maxLineBytes', o.maxLineBytes, DEFAULT_MAX_LINE_BYTES)),
-    maxFrameBytes: Math.floor(positive('maxFrameBytes', o.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES)),
-    nodelay: o.nodelay ?? true,
+    connectInterval: positive('connectInterval', o.connectInterval, DEFAULTS.connectInterval),
+    maxLineBytes: Math.floor(positive('maxLineBytes', o.maxLineBytes, DEFAULTS.maxLineBytes)),
+    maxFrameBytes: Math.floor(positive('maxFrameBytes', o.maxFrameBytes, DEFAULTS.maxFrameBytes)),
+    nodelay: o.nodelay ?? DEFAULTS.nodelay,
     log: o.log ?? noLog,
     admit: o.admit?.bind(o),
     abandoned: o.abandoned?.bind(o),
