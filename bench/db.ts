@@ -18,7 +18,7 @@
  * @module
  */
 import { createServer } from 'node:net';
-import { filter, firstValueFrom, Subject } from 'rxjs';
+import { filter, firstValueFrom, Subject, Subscription } from 'rxjs';
 import { createNode, type AempNode } from '../src/index.js';
 import { Kernel } from '../src/kernel/index.js';
 import { Database, type DbNetwork, type FamilyDelta } from '../src/db/index.js';
@@ -245,7 +245,9 @@ function stubNetwork(): DbNetwork {
     seedIds: new Map(),
     isUp: () => false,
     upNodes: () => [],
-    lookup: undefined,
+    selfSeed$: new Subject(),
+    seedKnown$: new Subject(),
+    addLookup: () => new Subscription(),
   };
 }
 

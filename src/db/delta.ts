@@ -4,7 +4,8 @@
  * copy of the family, and how two of them compose into one.
  * @module
  */
-import { deepEqual, emptyRecord, ownRecord, putOwn, recordOf, type FamilyRecord } from './value.js';
+import { deepEqual } from '../config/index.js';
+import { emptyRecord, ownRecord, putOwn, recordOf, type FamilyRecord } from './value.js';
 
 /**
  * One change of a family, as `db.mon(family)` emits it.

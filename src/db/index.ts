@@ -19,4 +19,6 @@ export { deltaIterable, DeltaBufferOverflow, type DeltaIterableOptions } from '.
 export { GlobalService, updMessage, type GlobalHost, type QueryKind } from './global.js';
 export { MergedStore, Changes, ChangeSet } from './store.js';
 export { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENERS } from './names.js';
-export { deepEqual, type DbRecord, type FamilyRecord } from './value.js';
+export { type DbRecord, type FamilyRecord } from './value.js';
+/** The one structural equality (it lives in the config room, below this one). */
+export { deepEqual } from '../config/index.js';

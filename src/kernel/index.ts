@@ -20,6 +20,7 @@ export {
 } from './message.js';
 export { magicIncrement, NameCounter } from './names.js';
 export { defer } from './defer.js';
+export { plainValue, plainValues, MAX_VALUE_DEPTH } from './plain-data.js';
 export type { RemoteRouter } from './router.js';
 export { handleNodeMessage, type NodeService } from './nodePort.js';
 export { serveLogCatcher, LOG_CATCHER_CONNECT } from './logCatcher.js';
