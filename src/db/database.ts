@@ -327,9 +327,14 @@ export class Database {
 
   // ---- local entries -----------------------------------------------------------
 
-  /** Sets an entry of ours and tells the master if it changed; returns the entry's generation. */
+  /**
+   * Sets an entry of ours and tells the master if it changed; returns the
+   * entry's generation. On a global node the master is this node, whose
+   * store compares the value with this same old one: it is compared there
+   * only (an unchanged value then changes nothing in the store).
+   */
   #put(family: string, key: string, value: unknown): number {
-    if (this.#local.put(family, key, value)) {
+    if (this.#local.put(family, key, value, this.#service === undefined)) {
       const set: FamilyRecord = {};
       putOwn(set, key, value);
       this.#master.sendAll(changeMessages(family, set, [], this.#limits, this.#tooBig, upd(family)));

@@ -25,9 +25,11 @@ export class LocalEntries {
 
   /**
    * Sets an entry (a new generation, see {@link gen}); returns whether its
-   * value changed — the one comparison of a `db.set`.
+   * value changed — the one comparison of a `db.set` on a slave. With
+   * `compare` false (a global node, whose merged store compares anyway) it
+   * says "changed" without comparing.
    */
-  put(family: string, key: string, value: unknown): boolean {
+  put(family: string, key: string, value: unknown, compare = true): boolean {
     let fam = this.#families.get(family);
     if (fam === undefined) this.#families.set(family, (fam = new Map()));
     const old = fam.get(key);
@@ -36,7 +38,7 @@ export class LocalEntries {
       fam.set(key, { value, gen });
       return true;
     }
-    const changed = !deepEqual(old.value, value);
+    const changed = !compare || !deepEqual(old.value, value);
     old.value = value;
     old.gen = gen;
     return changed;
