@@ -30,14 +30,17 @@
  * sending to it, choosing the next), `queries.ts` (`db.family`/`keys`/
  * `values`), `finds.ts` (address lookups via the master), `watches.ts`
  * (`db.mon`), `mesh.ts` (a global's connections to the other globals),
- * `serveGlobal.ts` (a global node's services over `global.ts`).
+ * `serveGlobal.ts` (a global node's services over `global.ts`),
+ * `serveEveryNode.ts` (the answers every node takes from its master),
+ * `options.ts` (what it needs of the network, its settings).
+ *
+ * Over 300 lines for one reason: the TSDoc of the public API lives here.
  * @module
  */
-import { Observable, Subscription, type Unsubscribable } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 import type { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
 import { assertPortId, type Kernel } from '../kernel/index.js';
-import type { AddressLookup, NodeEvent } from '../remote/index.js';
-import { DEFAULT_MAX_FRAME_BYTES } from '../streams/framing/limits.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../streams/index.js';
 import { changeMessages, chunkLimits, databaseMessages, type ChunkLimits, type TooBig } from './chunks.js';
 import type { FamilyDelta } from './delta.js';
 import { Finds } from './finds.js';
@@ -49,44 +52,10 @@ import { GlobalMesh } from './mesh.js';
 import { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENERS } from './names.js';
 import { Queries } from './queries.js';
 import { serveGlobal } from './serveGlobal.js';
-import { ownValue, putOwn, wireDb, wireHash, wireKeys, wireString, type DbRecord, type FamilyRecord } from './value.js';
+import { ownValue, putOwn, wireDb, type DbRecord, type FamilyRecord } from './value.js';
 import { Watches } from './watches.js';
-
-/** What the database needs of the network part of its node (the remote room's `Network` fits). */
-export interface DbNetwork {
-  /** Up/down events of other nodes. */
-  readonly nodes$: Observable<NodeEvent>;
-  /** Seed addresses that are this node itself (the database becomes global). */
-  readonly selfSeed$: Observable<string>;
-  /** Seed node ids learned while already up (the database treats each as a seed that came up). */
-  readonly seedKnown$: Observable<string>;
-  /** Our listen addresses (our `'l` entry). */
-  readonly addresses: readonly string[];
-  /** Seed address → node id, for the seeds we connected to. */
-  readonly seedIds: ReadonlyMap<string, string>;
-  /** Whether a node is connected now. */
-  isUp(node: string): boolean;
-  /** Nodes connected now. */
-  upNodes(): string[];
-  /** Registers the database's address lookup; unsubscribing removes it. */
-  addLookup(lookup: AddressLookup): Unsubscribable;
-}
-
-/** Settings of a node's database. */
-export interface DatabaseOptions {
-  /** Seed addresses, in order of preference for the master. */
-  readonly seeds: readonly string[];
-  /** Start as a global node. */
-  readonly global: boolean;
-  /** Seconds: the back-off cap of the global mesh's reconnects. */
-  readonly monitorTimeout: number;
-  /**
-   * The largest frame this node accepts (default 16 MiB), taken as what
-   * peers accept too: bigger database messages go out in parts, and an
-   * entry too big for any frame is not sent (logged).
-   */
-  readonly maxFrameBytes?: number | undefined;
-}
+import type { DatabaseOptions, DbNetwork } from './options.js';
+import { serveEveryNode } from './serveEveryNode.js';
 
 export class Database {
   readonly #kernel: Kernel;
@@ -128,26 +97,7 @@ export class Database {
     const s = kernel.services;
     s.set('g_slave', (from, args) => this.#onSlave(from, args));
     s.set('g_global', (from) => this.#onGlobal(from));
-    s.set('g_chg1', (from, [f, hash, more]) => {
-      const family = wireString(f, 'g_chg1: family');
-      const contents = wireHash(hash, 'g_chg1: contents');
-      if (master.isFrom(from, 'g_chg1')) this.#watches.chg1(family, contents, more);
-    });
-    s.set('g_chg2', (from, [f, set, del, more]) => {
-      const family = wireString(f, 'g_chg2: family');
-      const sets = wireHash(set, 'g_chg2: set');
-      const dels = wireKeys(del, 'g_chg2: del');
-      if (master.isFrom(from, 'g_chg2')) this.#watches.chg2(family, sets, dels, more);
-    });
-    s.set('g_reply', (from, [reqId, result, more]) => {
-      const id = wireString(reqId, 'g_reply: request id');
-      if (master.isFrom(from, 'g_reply')) this.#queries.reply(id, result, more);
-    });
-    s.set('g_found', (from, [n, addrs]) => {
-      const node = wireString(n, 'g_found: node');
-      const list = wireKeys(addrs, 'g_found: addresses');
-      if (master.isFrom(from, 'g_found')) this.#finds.found(node, list);
-    });
+    serveEveryNode(s, { master, watches: this.#watches, queries: this.#queries, finds: this.#finds });
     this.#subscription.add(network.addLookup((node) => this.#lookup(node)));
     this.#subscription.add(network.selfSeed$.subscribe(() => this.becomeGlobal()));
     this.#subscription.add(network.seedKnown$.subscribe((node) => this.#seedUp(node)));

@@ -1,10 +1,17 @@
 /**
- * The distributed database (`node.db`): local entries, the global-node
- * service, queries and `db.mon` delta streams, and the pieces they are made
- * of (delta computation and composition, the merged store, validation).
+ * The database room (`node.db`): AnyEvent::MP's distributed database as a
+ * client of the kernel. A node keeps its own entries and writes them to its
+ * master; a global node merges everyone's entries and answers queries and
+ * monitors. Of the remote room it only subscribes to what the network
+ * publishes and registers an address lookup with it.
+ *
+ * Pure parts: the merged store (`store.ts`), deltas (`delta.ts`), values and
+ * wire shapes (`value.ts`), messages in parts (`chunks.ts`, `partial.ts`).
+ * The node's part: `database.ts` (the façade) and one file per idea beside it.
  * @module
  */
-export { Database, type DatabaseOptions, type DbNetwork } from './database.js';
+export { Database } from './database.js';
+export type { DatabaseOptions, DbNetwork } from './options.js';
 export {
   applyDelta,
   composeDeltas,
@@ -20,5 +27,3 @@ export { GlobalService, updMessage, type GlobalHost, type QueryKind } from './gl
 export { MergedStore, Changes, ChangeSet } from './store.js';
 export { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENERS } from './names.js';
 export { type DbRecord, type FamilyRecord } from './value.js';
-/** The one structural equality (it lives in the config room, below this one). */
-export { deepEqual } from '../config/index.js';
