@@ -109,7 +109,7 @@ export async function benchLatency(): Promise<Row[]> {
   }
 }
 
-async function benchBigFamily(): Promise<Row[]> {
+export async function benchBigFamily(): Promise<Row[]> {
   const g = await node('bench-big-g', { global: true });
   const owner = await node('bench-big-s1', { seeds: [...g.addresses] });
   const reader = await node('bench-big-s2', { seeds: [...g.addresses] });

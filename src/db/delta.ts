@@ -171,7 +171,10 @@ export class WatchState<V = unknown> {
     const old = this.#cache;
     this.#cache = next;
     if (old === undefined) {
-      const added: Record<string, V> = contents === null ? emptyRecord() : ownRecord(contents);
+      // a record without a prototype is already what a delta holds (the global's own snapshot, made
+      // for this message alone): it becomes the first event as it is, not copied once more
+      const added: Record<string, V> =
+        contents === null ? emptyRecord() : Object.getPrototypeOf(contents) === null ? contents : ownRecord(contents);
       for (const k of keys) next.set(k, added[k] as V);
       return { family: this.family, added, changed: emptyRecord(), deleted: emptyRecord() };
     }
