@@ -47,14 +47,6 @@ const ENTRY_POINTS = ['^src/index\\.ts$', '^src/classic\\.ts$', '^src/cli/main\\
  * @type {{ rule: string; from: string[]; to?: string[]; until: string }[]}
  */
 const exceptions = [
-  // db reaches into the kernel's and the streams' files
-  { rule: 'front-door-only', from: ['src/db/value.ts'], to: ['src/kernel/plain-data.ts'], until: 'a-db' },
-  {
-    rule: 'front-door-only',
-    from: ['src/db/database.ts'],
-    to: ['src/streams/framing/limits.ts'],
-    until: 'a-db',
-  },
   // streams/transport reaches into the log's files
   {
     rule: 'streams-front-door-only',

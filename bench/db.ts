@@ -18,7 +18,7 @@
  * @module
  */
 import { createServer } from 'node:net';
-import { filter, firstValueFrom, Subject } from 'rxjs';
+import { filter, firstValueFrom, Subject, Subscription } from 'rxjs';
 import { createNode, type AempNode } from '../src/index.js';
 import { Kernel } from '../src/kernel/index.js';
 import { Database, type DbNetwork, type FamilyDelta } from '../src/db/index.js';
@@ -77,7 +77,7 @@ async function latencies(setter: AempNode, watcher: AempNode, family: string, n:
   return out;
 }
 
-async function benchLatency(): Promise<Row[]> {
+export async function benchLatency(): Promise<Row[]> {
   const g = await node('bench-g', { global: true });
   const s1 = await node('bench-s1', { seeds: [...g.addresses] });
   const s2 = await node('bench-s2', { seeds: [...g.addresses] });
@@ -109,7 +109,7 @@ async function benchLatency(): Promise<Row[]> {
   }
 }
 
-async function benchBigFamily(): Promise<Row[]> {
+export async function benchBigFamily(): Promise<Row[]> {
   const g = await node('bench-big-g', { global: true });
   const owner = await node('bench-big-s1', { seeds: [...g.addresses] });
   const reader = await node('bench-big-s2', { seeds: [...g.addresses] });
@@ -237,20 +237,27 @@ async function benchHugeFamily(): Promise<Row[]> {
   }
 }
 
+/** A network part for a node without sockets: nobody else is ever up. */
+function stubNetwork(): DbNetwork {
+  return {
+    nodes$: new Subject(),
+    addresses: [],
+    seedIds: new Map(),
+    isUp: () => false,
+    upNodes: () => [],
+    selfSeed$: new Subject(),
+    seedKnown$: new Subject(),
+    addLookup: () => new Subscription(),
+  };
+}
+
 /** A global node alone (no sockets): heap of its merged store per key. */
 async function benchHeap(): Promise<Row[]> {
   const r = await rounds(
     () => {
       const before = heapAfterGc();
       const kernel = new Kernel({ id: 'bench/global', uniq: '', runiq: 'R0JxsSRoSQ' });
-      const net: DbNetwork = {
-        nodes$: new Subject(),
-        addresses: [],
-        seedIds: new Map(),
-        isUp: () => false,
-        upNodes: () => [],
-        lookup: undefined,
-      };
+      const net = stubNetwork();
       const db = new Database(kernel, net, { seeds: [], global: true, monitorTimeout: 30 });
       db.start();
       for (let i = 0; i < HEAP_N; i++)
@@ -277,6 +284,54 @@ async function benchHeap(): Promise<Row[]> {
   ];
 }
 
+const SET_N = 20_000;
+/** A value of the size a worker registry might hold: a dozen keys, a nested object, a list. */
+const objectValue = (i: number) => ({
+  id: i,
+  host: 'worker-17.example.org',
+  pid: 31337,
+  tags: ['cpu', 'gpu', 'eu-west'],
+  load: { cpu: i % 100, mem: 1234567, disk: 0.25 },
+  started: '2026-12-03T07:00:00Z',
+  version: '1.2.3',
+  ok: true,
+});
+
+/**
+ * The set path without sockets: a global node sets an object value and its
+ * own `db.mon` sees it (local entry → `g_upd` to itself → merged store →
+ * `g_chg2` to itself → the watcher's delta). Every set changes the value.
+ */
+export async function benchSetPath(): Promise<Row[]> {
+  const r = await rounds(
+    async () => {
+      const kernel = new Kernel({ id: 'bench/set', uniq: '', runiq: 'R0JxsSRoSQ' });
+      const net = stubNetwork();
+      const db = new Database(kernel, net, { seeds: [], global: true, monitorTimeout: 30 });
+      db.start();
+      let seen = 0;
+      const sub = db.mon('workers').subscribe(() => seen++);
+      const values = Array.from({ length: SET_N }, (_, i) => objectValue(i));
+      const t0 = nowNs();
+      for (let i = 0; i < SET_N; i++) db.set('workers', 'w', values[i]);
+      await until(() => seen >= SET_N + 1);
+      const us = (nowNs() - t0) / 1000 / SET_N;
+      sub.unsubscribe();
+      db.close();
+      return us;
+    },
+    { warmup: 1, rounds: 5 },
+  );
+  return [
+    {
+      name: 'db.set of an object value → db.mon on the same global node',
+      ...r,
+      unit: 'µs',
+      note: `${SET_N} sets of a changing 8-key nested object, no sockets (local entry, store, watcher)`,
+    },
+  ];
+}
+
 /** Every database benchmark. */
 export async function benchDb(): Promise<Row[]> {
   return [
@@ -284,5 +339,6 @@ export async function benchDb(): Promise<Row[]> {
     ...(await benchBigFamily()),
     ...(await benchHugeFamily()),
     ...(await benchHeap()),
+    ...(await benchSetPath()),
   ];
 }

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Changes, MergedStore, deepEqual, type DbRecord } from '../../src/db/index.js';
+import { Changes, MergedStore, type DbRecord } from '../../src/db/index.js';
+import { deepEqual } from '../../src/config/index.js';
 
 const OWNERS = ['self', 's1', 's2', 'G1', 'G2'] as const;
 const GLOBAL_OWNERS = new Set(['G1', 'G2']);

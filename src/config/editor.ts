@@ -17,7 +17,7 @@
  * @module
  */
 import { ConfigError } from './errors.js';
-import { jsonEqual } from './json-equal.js';
+import { deepEqual } from './deep-equal.js';
 import { getOwn, isControlKey, setOwn, toCamelKey, toSnakeKey } from './keys.js';
 import type { NodeOptions } from './options.js';
 import { formatRcJson } from './pretty-json.js';
@@ -90,7 +90,7 @@ export class RcEditor {
 
   /** True when the data differs from what was loaded (or last saved). */
   get changed(): boolean {
-    return !jsonEqual(this.#data, this.#baseline);
+    return !deepEqual(this.#data, this.#baseline);
   }
 
   /** The names of the profiles in the file. */
@@ -145,7 +145,7 @@ export class RcEditor {
     const entry: unknown = structuredClone(key === 'services' ? item : value);
     return this.#edit(profile, true, (t) => {
       const list = listAt(t, key, where);
-      const kept = key === 'services' ? list : list.filter((x) => !jsonEqual(x, entry));
+      const kept = key === 'services' ? list : list.filter((x) => !deepEqual(x, entry));
       setOwn(t, key, [...kept, entry]);
     });
   }
@@ -161,13 +161,13 @@ export class RcEditor {
       if (getOwn(t, key) === undefined) return;
       const list = listAt(t, key, where);
       if (key === 'services') {
-        const i = list.findIndex((x) => jsonEqual(x, value));
+        const i = list.findIndex((x) => deepEqual(x, value));
         if (i >= 0) setOwn(t, key, [...list.slice(0, i), ...list.slice(i + 1)]);
       } else {
         setOwn(
           t,
           key,
-          list.filter((x) => !jsonEqual(x, value)),
+          list.filter((x) => !deepEqual(x, value)),
         );
       }
     });

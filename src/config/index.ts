@@ -48,4 +48,5 @@ export { expandNodeId, nodeIdProblem } from './node-id.js';
 export type { ExpandedNodeId } from './node-id.js';
 export { makeRuniq, makeUniq, ID_ALPHABET } from './ids.js';
 export { RcEditor } from './editor.js';
+export { deepEqual } from './deep-equal.js';
 export type { ListKey } from './editor.js';

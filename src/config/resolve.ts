@@ -10,7 +10,7 @@ import { ConfigError } from './errors.js';
 import { makeRuniq } from './ids.js';
 import { camelizeKeys, getOwn, setOwn, settingOf, snakifyKeys } from './keys.js';
 import { expandNodeId, nodeIdProblem } from './node-id.js';
-import { jsonEqual } from './json-equal.js';
+import { deepEqual } from './deep-equal.js';
 import type { ConfigOverride, NodeOptions, ResolvedConfig } from './options.js';
 import { fileLayers, withoutControlKeys, type Layer } from './profiles.js';
 import { readRcFile, type RcData } from './rc-file.js';
@@ -196,7 +196,7 @@ function overriddenOptions(layers: readonly Layer[]): ConfigOverride[] {
         winner = v;
       }
     }
-    if (by !== undefined && !jsonEqual(winner, value)) out.push({ key, by });
+    if (by !== undefined && !deepEqual(winner, value)) out.push({ key, by });
   }
   return out;
 }

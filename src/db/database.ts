@@ -21,118 +21,55 @@
  * reaches `db.mon` subscribers as one first event (`partial.ts`).
  *
  * It is an ordinary client of the kernel: it sends and receives node-port
- * messages and watches node up/down events.
+ * messages. Of the remote room it only subscribes to what the network
+ * publishes (node up/down, seeds that are this node, seed ids learned
+ * late) and registers its address lookup with `addLookup`.
+ *
+ * This file is the façade and the wiring; each idea has its own file:
+ * `localEntries.ts` (what this node set), `master.ts` (who the master is,
+ * sending to it, choosing the next), `queries.ts` (`db.family`/`keys`/
+ * `values`), `finds.ts` (address lookups via the master), `watches.ts`
+ * (`db.mon`), `mesh.ts` (a global's connections to the other globals),
+ * `serveGlobal.ts` (a global node's services over `global.ts`),
+ * `serveEveryNode.ts` (the answers every node takes from its master),
+ * `options.ts` (what it needs of the network, its settings).
+ *
+ * Over 300 lines for one reason: the TSDoc of the public API lives here.
  * @module
  */
-import { Observable, Subscription, type Subscriber } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 import type { AsyncIterableX } from 'ix/asynciterable/asynciterablex';
-import { assertPortId, NameCounter, type Kernel } from '../kernel/index.js';
-import { Backoff, type NodeEvent } from '../remote/index.js';
-import { DEFAULT_MAX_FRAME_BYTES } from '../streams/framing/limits.js';
+import { assertPortId, type Kernel } from '../kernel/index.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../streams/index.js';
 import { changeMessages, chunkLimits, databaseMessages, type ChunkLimits, type TooBig } from './chunks.js';
 import type { FamilyDelta } from './delta.js';
-import { GlobalService, upd, type GlobalHost, type QueryKind } from './global.js';
+import { Finds } from './finds.js';
+import { GlobalService, upd, type GlobalHost } from './global.js';
 import { deltaIterable, type DeltaIterableOptions } from './iterable.js';
+import { LocalEntries } from './localEntries.js';
+import { Master } from './master.js';
+import { GlobalMesh } from './mesh.js';
 import { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENERS } from './names.js';
-import { NOT_PART, PartialSnapshots } from './partial.js';
-import {
-  deepEqual,
-  describe,
-  ownRecord,
-  ownValue,
-  putOwn,
-  wireDb,
-  wireHash,
-  wireKeys,
-  wireString,
-  type DbRecord,
-  type FamilyRecord,
-} from './value.js';
-import { FamilyWatch } from './watch.js';
-
-/** What the database needs of the network part of its node (the kernel's `Network` fits). */
-export interface DbNetwork {
-  /** Up/down events of other nodes. */
-  readonly nodes$: Observable<NodeEvent>;
-  /** Our listen addresses (our `'l` entry). */
-  readonly addresses: readonly string[];
-  /** Seed address → node id, for the seeds we connected to. */
-  readonly seedIds: ReadonlyMap<string, string>;
-  /** Whether a node is connected now. */
-  isUp(node: string): boolean;
-  /** Nodes connected now. */
-  upNodes(): string[];
-  /** The address lookup hook; the database installs it. */
-  lookup: ((node: string) => Promise<readonly string[] | null>) | undefined;
-  /** Called when a seed turns out to be this node itself (the database becomes global). */
-  onSelfSeed?: ((address: string) => void) | undefined;
-  /** Called when a seed's id becomes known while it is already up (the database treats it as a seed that came up). */
-  onSeedKnown?: ((node: string) => void) | undefined;
-}
-
-/** Settings of a node's database. */
-export interface DatabaseOptions {
-  /** Seed addresses, in order of preference for the master. */
-  readonly seeds: readonly string[];
-  /** Start as a global node. */
-  readonly global: boolean;
-  /** Seconds: the back-off cap of the global mesh's reconnects. */
-  readonly monitorTimeout: number;
-  /**
-   * The largest frame this node accepts (default 16 MiB), taken as what
-   * peers accept too: bigger database messages go out in parts, and an
-   * entry too big for any frame is not sent (logged).
-   */
-  readonly maxFrameBytes?: number | undefined;
-}
-
-interface Entry {
-  value: unknown;
-  /** Which `set` put it there; a guard only deletes its own. */
-  gen: number;
-}
-
-interface Request {
-  readonly msg: readonly unknown[];
-  readonly kind: QueryKind;
-  readonly done: (result: unknown) => void;
-  /** The parts of a reply that comes in parts, so far. */
-  parts: unknown[] | undefined;
-}
-
-interface Find {
-  readonly promise: Promise<readonly string[] | null>;
-  readonly resolve: (addrs: readonly string[] | null) => void;
-}
-
-interface Keeper {
-  backoff: number;
-  timer: NodeJS.Timeout | undefined;
-  stop: (() => void) | undefined;
-}
-
-const QUERY_TAGS: Record<QueryKind, string> = {
-  family: 'g_db_family',
-  keys: 'g_db_keys',
-  values: 'g_db_values',
-};
+import { Queries } from './queries.js';
+import { serveGlobal } from './serveGlobal.js';
+import { ownValue, putOwn, wireDb, type DbRecord, type FamilyRecord } from './value.js';
+import { Watches } from './watches.js';
+import type { DatabaseOptions, DbNetwork } from './options.js';
+import { serveEveryNode } from './serveEveryNode.js';
 
 export class Database {
   readonly #kernel: Kernel;
   readonly #net: DbNetwork;
   readonly #options: DatabaseOptions;
   readonly #log: Kernel['log'];
-  readonly #local = new Map<string, Map<string, Entry>>();
-  #gen = 0;
+  readonly #local = new LocalEntries();
+  readonly #master: Master;
+  readonly #queries: Queries;
+  readonly #finds: Finds;
+  readonly #watches: Watches;
+  readonly #mesh: GlobalMesh;
   #service: GlobalService | undefined;
-  #master: string | undefined;
-  readonly #ids = new NameCounter();
-  readonly #requests = new Map<string, Request>();
-  readonly #finds = new Map<string, Find>();
-  readonly #watches = new Map<string, FamilyWatch>();
   readonly #knownGlobals = new Set<string>();
-  readonly #keepers = new Map<string, Keeper>();
-  readonly #partial = new PartialSnapshots();
   readonly #limits: ChunkLimits;
   readonly #tooBig: TooBig;
   readonly #subscription = new Subscription();
@@ -151,16 +88,19 @@ export class Database {
         'db',
         `entry ${JSON.stringify(family)}/${JSON.stringify(key.slice(0, 80))} of about ${bytes} bytes is too big for a frame: not sent to the master`,
       );
+    const master = (this.#master = new Master(kernel, this.#log, network, options.seeds));
+    const toMaster = (msg: readonly unknown[]) => master.send(msg);
+    this.#queries = new Queries(toMaster);
+    this.#finds = new Finds(toMaster);
+    this.#watches = new Watches(toMaster);
+    this.#mesh = new GlobalMesh(kernel, (node) => this.#service?.listsGlobal(node) ?? false, options.monitorTimeout);
     const s = kernel.services;
     s.set('g_slave', (from, args) => this.#onSlave(from, args));
     s.set('g_global', (from) => this.#onGlobal(from));
-    s.set('g_chg1', (from, args) => this.#onChg1(from, args));
-    s.set('g_chg2', (from, args) => this.#onChg2(from, args));
-    s.set('g_reply', (from, args) => this.#onReply(from, args));
-    s.set('g_found', (from, args) => this.#onFound(from, args));
-    network.lookup = (node) => this.#lookup(node);
-    network.onSelfSeed = () => this.becomeGlobal();
-    network.onSeedKnown = (node) => this.#seedUp(node);
+    serveEveryNode(s, { master, watches: this.#watches, queries: this.#queries, finds: this.#finds });
+    this.#subscription.add(network.addLookup((node) => this.#lookup(node)));
+    this.#subscription.add(network.selfSeed$.subscribe(() => this.becomeGlobal()));
+    this.#subscription.add(network.seedKnown$.subscribe((node) => this.#seedUp(node)));
     this.#subscription.add(
       network.nodes$.subscribe((ev) => {
         if (ev.up) this.#nodeUp(ev.node);
@@ -220,19 +160,19 @@ export class Database {
   /** The whole family as a record (`db_family`): one value, then complete (`{}` when empty). */
   family(family: string): Observable<Record<string, unknown>> {
     assertReadableFamily(family, 'db.family: family');
-    return this.#query('family', family) as Observable<Record<string, unknown>>;
+    return this.#queries.query('family', family) as Observable<Record<string, unknown>>;
   }
 
   /** The keys of a family (`db_keys`): one value, then complete. */
   keys(family: string): Observable<string[]> {
     assertReadableFamily(family, 'db.keys: family');
-    return this.#query('keys', family) as Observable<string[]>;
+    return this.#queries.query('keys', family) as Observable<string[]>;
   }
 
   /** The values of a family (`db_values`): one value, then complete. */
   values(family: string): Observable<unknown[]> {
     assertReadableFamily(family, 'db.values: family');
-    return this.#query('values', family) as Observable<unknown[]>;
+    return this.#queries.query('values', family) as Observable<unknown[]>;
   }
 
   /**
@@ -260,20 +200,7 @@ export class Database {
    */
   mon<V = unknown>(family: string): Observable<FamilyDelta<V>> {
     assertReadableFamily(family, 'db.mon: family');
-    return new Observable<FamilyDelta>((subscriber) => {
-      if (this.#closed) {
-        subscriber.complete();
-        return;
-      }
-      let watch = this.#watches.get(family);
-      if (watch === undefined) {
-        this.#watches.set(family, (watch = new FamilyWatch(family)));
-        this.#toMaster('g_mon1', family);
-      }
-      const w = watch;
-      w.add(subscriber);
-      return () => this.#unwatch(w, subscriber);
-    }) as Observable<FamilyDelta<V>>;
+    return this.#watches.mon(family) as Observable<FamilyDelta<V>>;
   }
 
   /**
@@ -293,18 +220,13 @@ export class Database {
 
   /** The current master's node id (this node's own id on a global node), if any. */
   get master(): string | undefined {
-    return this.#master;
+    return this.#master.node;
   }
+
 
   /** What this node set, as `{ family: { key: value } }` (its `'l` entry included). */
   localDb(): DbRecord {
-    const out: DbRecord = {};
-    for (const [f, fam] of this.#local) {
-      const rec: FamilyRecord = {};
-      for (const [k, e] of fam) putOwn(rec, k, e.value);
-      putOwn(out, f, rec);
-    }
-    return out;
+    return this.#local.snapshot();
   }
 
   /** The global service, on a global node. @internal */
@@ -322,42 +244,18 @@ export class Database {
     const id = this.#kernel.id;
     this.#log('info', 'db', 'starting global service');
     // we are our own master from here on: our 'g entry is not news for a former master
-    this.#master = undefined;
+    this.#master.node = undefined;
     this.#put(GLOBALS, id, null);
     const host: GlobalHost = {
       id,
       send: (node, ...msg) => this.#kernel.sndMessage(node + '#', msg),
-      keepGlobal: (node) => this.#keepGlobal(node),
+      keepGlobal: (node) => this.#mesh.keep(node),
       log: this.#log,
       limits: this.#limits,
     };
     const service = new GlobalService(host, this.localDb());
     this.#service = service;
-    const s = this.#kernel.services;
-    s.set('g_set', (from, [db]) => service.set(from, wireDb(db, 'g_set: database')));
-    s.set('g_upd', (from, [f, set, del]) =>
-      service.update(
-        from,
-        wireString(f, 'g_upd: family'),
-        wireHash(set, 'g_upd: set'),
-        wireKeys(del, 'g_upd: del'),
-      ),
-    );
-    s.set('g_find', (from, [node]) => service.find(from, wireString(node, 'g_find: node')));
-    for (const kind of ['family', 'keys', 'values'] as const) {
-      const tag = QUERY_TAGS[kind];
-      s.set(tag, (from, [f, reqId, parts]) =>
-        service.query(
-          from,
-          kind,
-          wireString(f, `${tag}: family`),
-          wireString(reqId, `${tag}: request id`),
-          parts === 1,
-        ),
-      );
-    }
-    s.set('g_mon1', (from, [f]) => service.monitor(from, wireString(f, 'g_mon1: family')));
-    s.set('g_mon0', (from, [f]) => service.unmonitor(from, wireString(f, 'g_mon0: family')));
+    serveGlobal(this.#kernel.services, service);
     for (const node of this.#net.upNodes()) service.nodeUp(node);
     // Globals that announced themselves while we were a slave will not do it
     // again: give them our database now (a Perl global answers with its own).
@@ -369,104 +267,62 @@ export class Database {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#master.close();
     this.#subscription.unsubscribe();
-    for (const k of this.#keepers.values()) {
-      if (k.timer !== undefined) clearTimeout(k.timer);
-      k.stop?.();
-    }
-    this.#keepers.clear();
-    const watches = [...this.#watches.values()];
-    this.#watches.clear();
-    for (const w of watches) w.complete();
-    const requests = [...this.#requests.values()];
-    this.#requests.clear();
-    for (const r of requests) r.done(closedError);
-    for (const f of this.#finds.values()) f.resolve(null);
-    this.#finds.clear();
-    if (this.#net.lookup !== undefined) this.#net.lookup = undefined;
-    this.#net.onSelfSeed = undefined;
-    this.#net.onSeedKnown = undefined;
+    this.#mesh.close();
+    this.#watches.close();
+    this.#queries.close();
+    this.#finds.close();
   }
 
   // ---- local entries -----------------------------------------------------------
 
-  /** Sets an entry of ours and tells the master if it changed; returns the entry's generation. */
+  /**
+   * Sets an entry of ours and tells the master if it changed; returns the
+   * entry's generation. On a global node the master is this node, whose
+   * store compares the value with this same old one: it is compared there
+   * only (an unchanged value then changes nothing in the store).
+   */
   #put(family: string, key: string, value: unknown): number {
-    let fam = this.#local.get(family);
-    if (fam === undefined) this.#local.set(family, (fam = new Map()));
-    const old = fam.get(key);
-    const gen = ++this.#gen;
-    fam.set(key, { value, gen });
-    if (old === undefined || !deepEqual(old.value, value)) {
+    if (this.#local.put(family, key, value, this.#service === undefined)) {
       const set: FamilyRecord = {};
       putOwn(set, key, value);
-      this.#toMasterAll(changeMessages(family, set, [], this.#limits, this.#tooBig, upd(family)));
+      this.#master.sendAll(changeMessages(family, set, [], this.#limits, this.#tooBig, upd(family)));
     }
-    return gen;
+    return this.#local.gen;
   }
 
   #remove(family: string, keys: readonly string[]): void {
-    const fam = this.#local.get(family);
-    if (fam === undefined) return;
-    const gone: string[] = [];
-    for (const k of keys) if (fam.delete(k)) gone.push(k);
-    if (fam.size === 0) this.#local.delete(family);
-    if (gone.length) this.#toMasterAll(changeMessages(family, {}, gone, this.#limits, this.#tooBig, upd(family)));
+    const gone = this.#local.remove(family, keys);
+    if (gone.length) this.#master.sendAll(changeMessages(family, {}, gone, this.#limits, this.#tooBig, upd(family)));
   }
 
   #unset(family: string, key: string, gen: number): void {
-    if (this.#local.get(family)?.get(key)?.gen === gen) this.#remove(family, [key]);
+    if (this.#local.holds(family, key, gen)) this.#remove(family, [key]);
   }
 
   // ---- master --------------------------------------------------------------------
 
-  #toMaster(...msg: unknown[]): void {
-    if (this.#master !== undefined && !this.#closed) this.#kernel.sndMessage(this.#master + '#', msg);
-  }
-
-  #toMasterAll(msgs: Iterable<unknown[]>): void {
-    if (this.#master === undefined || this.#closed) return;
-    for (const msg of msgs) this.#kernel.sndMessage(this.#master + '#', msg);
-  }
-
+  /** `node` is our master now: it gets our database (unless it is us) and everything pending again. */
   #setMaster(node: string): void {
-    this.#master = node;
-    this.#partial.clear();
-    const self = node === this.#kernel.id;
-    if (!self) this.#log('info', 'db', `selected new master: ${node}`);
-    if (!self)
-      this.#toMasterAll(
+    this.#master.node = node;
+    this.#watches.newMaster();
+    if (node !== this.#kernel.id) {
+      this.#log('info', 'db', `selected new master: ${node}`);
+      this.#master.sendAll(
         databaseMessages('g_slave', this.localDb(), this.#limits, this.#tooBig, [LISTENERS, this.#kernel.id]),
       );
-    for (const family of this.#watches.keys()) this.#toMaster('g_mon1', family);
-    for (const node of this.#finds.keys()) this.#toMaster('g_find', node);
-    for (const r of this.#requests.values()) {
-      r.parts = undefined;
-      this.#toMaster(...r.msg);
     }
-  }
-
-  /** Seed node ids that are up now, in the order of the seeds list. */
-  #upSeeds(): string[] {
-    const out: string[] = [];
-    for (const address of this.#options.seeds) {
-      const id = this.#net.seedIds.get(address);
-      if (id !== undefined && id !== this.#kernel.id && this.#net.isUp(id) && !out.includes(id)) out.push(id);
-    }
-    return out;
-  }
-
-  #isSeed(node: string): boolean {
-    for (const id of this.#net.seedIds.values()) if (id === node) return true;
-    return false;
+    this.#watches.resend();
+    this.#finds.resend();
+    this.#queries.resend();
   }
 
   #nodeUp(node: string): void {
     if (this.#closed) return;
     this.#service?.nodeUp(node);
-    const keeper = this.#keepers.get(node);
-    if (keeper !== undefined) keeper.backoff = 0;
-    if (this.#isSeed(node)) this.#seedUp(node);
+    this.#mesh.nodeUp(node);
+    if (this.#master.isSeed(node)) this.#seedUp(node);
   }
 
   /** A seed is up: ask it to become global and, lacking a master, take it. */
@@ -475,16 +331,16 @@ export class Database {
     // as a Perl node does: once when the seed's greeting arrives, once on node-up
     this.#kernel.sndMessage(node + '#', ['g_slave']);
     this.#kernel.sndMessage(node + '#', ['g_slave']);
-    if (this.#master === undefined) this.#setMaster(node);
+    if (this.#master.node === undefined) this.#setMaster(node);
   }
 
   #nodeDown(node: string): void {
     if (this.#closed) return;
     this.#service?.nodeDown(node);
-    if (node !== this.#master) return;
-    this.#master = undefined;
+    if (node !== this.#master.node) return;
+    this.#master.node = undefined;
     this.#log('warn', 'db', `lost master ${node}`);
-    const next = this.#upSeeds()[0] ?? [...this.#knownGlobals].find((g) => this.#net.isUp(g));
+    const next = this.#master.next(this.#knownGlobals);
     if (next !== undefined) this.#setMaster(next);
   }
 
@@ -499,157 +355,16 @@ export class Database {
   #onGlobal(from: string): void {
     this.#knownGlobals.add(from);
     if (this.#service !== undefined) this.#service.global(from);
-    else if (this.#master === undefined && this.#net.isUp(from)) this.#setMaster(from);
+    else if (this.#master.node === undefined && this.#net.isUp(from)) this.#setMaster(from);
   }
 
-  #fromMaster(from: string, tag: string): boolean {
-    if (from === this.#master) return true;
-    this.#log(
-      'debug',
-      'db',
-      `${tag} from ${from}, which is not our master (${this.#master ?? 'none'}): ignored`,
-    );
-    return false;
-  }
-
-  /** `g_chg1 F HASH [MORE]`: the whole family, or the first part of it (`MORE` 1, from our nodes). */
-  #onChg1(from: string, [f, hash, more]: readonly unknown[]): void {
-    const family = wireString(f, 'g_chg1: family');
-    const contents = wireHash(hash, 'g_chg1: contents');
-    if (!this.#fromMaster(from, 'g_chg1')) return;
-    const whole = this.#partial.first(family, contents, more);
-    if (whole !== undefined) this.#watches.get(family)?.full(whole);
-  }
-
-  /** `g_chg2 F SET DEL [MORE]`: a change, or a further part of a family sent in parts. */
-  #onChg2(from: string, [f, set, del, more]: readonly unknown[]): void {
-    const family = wireString(f, 'g_chg2: family');
-    const s = wireHash(set, 'g_chg2: set');
-    const d = wireKeys(del, 'g_chg2: del');
-    if (!this.#fromMaster(from, 'g_chg2')) return;
-    const whole = this.#partial.next(family, s, d, more);
-    if (whole === NOT_PART) this.#watches.get(family)?.change(s, d);
-    else if (whole !== undefined) this.#watches.get(family)?.full(whole);
-  }
-
-  /** `g_reply ID RESULT [MORE]`: an answer, or a part of one (`MORE` 1: more follow, 0: the last). */
-  #onReply(from: string, [reqId, result, more]: readonly unknown[]): void {
-    const id = wireString(reqId, 'g_reply: request id');
-    if (!this.#fromMaster(from, 'g_reply')) return;
-    const r = this.#requests.get(id);
-    if (r === undefined) return;
-    let value: unknown;
-    if (r.kind === 'family') value = ownRecord(wireHash(result, 'g_reply: family') ?? {});
-    else if (r.kind === 'keys') value = wireKeys(result, 'g_reply: keys') ?? [];
-    else if (result === null || result === undefined) value = [];
-    else if (Array.isArray(result)) value = result;
-    else throw new Error(`g_reply: values must be an array, got ${describe(result)}`);
-    if (more === 1) {
-      (r.parts ??= []).push(value);
-      return;
-    }
-    if (r.parts !== undefined) value = joinParts(r.kind, [...r.parts, value]);
-    this.#requests.delete(id);
-    r.done(value);
-  }
-
-  #onFound(from: string, [n, addrs]: readonly unknown[]): void {
-    const node = wireString(n, 'g_found: node');
-    const list = wireKeys(addrs, 'g_found: addresses');
-    if (!this.#fromMaster(from, 'g_found')) return;
-    const f = this.#finds.get(node);
-    if (f === undefined) return;
-    this.#finds.delete(node);
-    f.resolve(list);
-  }
-
-  // ---- queries and lookups -----------------------------------------------------------
-
-  #query(kind: QueryKind, family: string): Observable<unknown> {
-    return new Observable<unknown>((subscriber) => {
-      if (this.#closed) {
-        subscriber.error(closedError);
-        return;
-      }
-      const id = this.#ids.next();
-      // the trailing 1 asks our masters for a big answer in parts (a Perl master ignores it)
-      const msg = [QUERY_TAGS[kind], family, id, 1];
-      this.#requests.set(id, {
-        msg,
-        kind,
-        parts: undefined,
-        done: (result) => {
-          if (result === closedError) subscriber.error(new Error(`db.${kind}: node closed`));
-          else {
-            subscriber.next(result);
-            subscriber.complete();
-          }
-        },
-      });
-      this.#toMaster(...msg);
-      return () => this.#requests.delete(id);
-    });
-  }
-
+  /** The network's address lookup: the merged `'l` on a global node, else the master's answer. */
   #lookup(node: string): Promise<readonly string[] | null> {
     if (this.#service !== undefined) return Promise.resolve(this.#service.lookup(node));
     if (this.#closed) return Promise.resolve(null);
     // Without a master the question waits for one, as on a Perl node: until the
     // connect deadline ('connect timeout'), during which a connection from that
     // node itself still delivers what was queued for it.
-    const pending = this.#finds.get(node);
-    if (pending !== undefined) return pending.promise;
-    let resolve!: (addrs: readonly string[] | null) => void;
-    const promise = new Promise<readonly string[] | null>((r) => (resolve = r));
-    this.#finds.set(node, { promise, resolve });
-    this.#toMaster('g_find', node);
-    return promise;
-  }
-
-  #unwatch(w: FamilyWatch, subscriber: Subscriber<FamilyDelta>): void {
-    if (w.remove(subscriber) || this.#watches.get(w.family) !== w) return;
-    this.#watches.delete(w.family);
-    this.#toMaster('g_mon0', w.family);
-  }
-
-  // ---- the global mesh ---------------------------------------------------------------
-
-  /**
-   * Keeps a connection to another global node while it is listed in `'g`:
-   * a node-port monitor makes the connection and tells when it fails or is
-   * lost; the next attempt follows after `base·(1+rand)` seconds, `base`
-   * starting at 0.3 and doubling up to `monitorTimeout` (PROTOCOL.md §4.2;
-   * the schedule is remote's {@link Backoff}).
-   */
-  #keepGlobal(node: string): void {
-    if (node === this.#kernel.id || this.#keepers.has(node) || this.#closed) return;
-    const k: Keeper = { backoff: 0, timer: undefined, stop: undefined };
-    this.#keepers.set(node, k);
-    const schedule = new Backoff(0.3, this.#options.monitorTimeout);
-    const attempt = (): void => {
-      k.timer = undefined;
-      if (this.#closed) return;
-      if (!this.#service?.listsGlobal(node)) {
-        this.#keepers.delete(node);
-        return;
-      }
-      k.stop = this.#kernel.monitor(node + '#', () => {
-        k.stop = undefined;
-        k.backoff = schedule.grow(k.backoff);
-        if (!this.#closed) k.timer = setTimeout(attempt, schedule.wait(k.backoff) * 1000);
-      });
-    };
-    k.timer = setTimeout(attempt, 0);
+    return this.#finds.find(node);
   }
 }
-
-/** The answer a reply in parts adds up to. */
-function joinParts(kind: QueryKind, parts: readonly unknown[]): unknown {
-  if (kind !== 'family') return (parts as unknown[][]).flat();
-  const out: FamilyRecord = {};
-  for (const part of parts as FamilyRecord[]) for (const k of Object.keys(part)) putOwn(out, k, part[k]);
-  return out;
-}
-
-/** Marks pending requests ended by `close()`. */
-const closedError = Symbol('closed');

@@ -4,7 +4,8 @@
  * copy of the family, and how two of them compose into one.
  * @module
  */
-import { deepEqual, emptyRecord, ownRecord, putOwn, recordOf, type FamilyRecord } from './value.js';
+import { deepEqual } from '../config/index.js';
+import { emptyRecord, ownRecord, putOwn, recordOf, type FamilyRecord } from './value.js';
 
 /**
  * One change of a family, as `db.mon(family)` emits it.
@@ -170,7 +171,10 @@ export class WatchState<V = unknown> {
     const old = this.#cache;
     this.#cache = next;
     if (old === undefined) {
-      const added: Record<string, V> = contents === null ? emptyRecord() : ownRecord(contents);
+      // a record without a prototype is already what a delta holds (the global's own snapshot, made
+      // for this message alone): it becomes the first event as it is, not copied once more
+      const added: Record<string, V> =
+        contents === null ? emptyRecord() : Object.getPrototypeOf(contents) === null ? contents : ownRecord(contents);
       for (const k of keys) next.set(k, added[k] as V);
       return { family: this.family, added, changed: emptyRecord(), deleted: emptyRecord() };
     }

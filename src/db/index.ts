@@ -1,14 +1,17 @@
 /**
- * The db room (above remote): the distributed database (`node.db`) as a
- * client of the kernel — it speaks ordinary node-port messages and follows
- * what the remote room publishes (nodes up and down), no special path in
- * the kernel. Local entries, the global-node service, master selection,
- * queries and `db.mon` delta streams, and the pieces they are made of (the
- * pure store, delta computation and composition, validation of names and
- * values).
+ * The database room (`node.db`): AnyEvent::MP's distributed database as a
+ * client of the kernel. A node keeps its own entries and writes them to its
+ * master; a global node merges everyone's entries and answers queries and
+ * monitors. Of the remote room it only subscribes to what the network
+ * publishes and registers an address lookup with it.
+ *
+ * Pure parts: the merged store (`store.ts`), deltas (`delta.ts`), values and
+ * wire shapes (`value.ts`), messages in parts (`chunks.ts`, `partial.ts`).
+ * The node's part: `database.ts` (the façade) and one file per idea beside it.
  * @module
  */
-export { Database, type DatabaseOptions, type DbNetwork } from './database.js';
+export { Database } from './database.js';
+export type { DatabaseOptions, DbNetwork } from './options.js';
 export {
   applyDelta,
   composeDeltas,
@@ -23,4 +26,4 @@ export { deltaIterable, DeltaBufferOverflow, type DeltaIterableOptions } from '.
 export { GlobalService, updMessage, type GlobalHost, type QueryKind } from './global.js';
 export { MergedStore, Changes, ChangeSet } from './store.js';
 export { assertKey, assertReadableFamily, assertWritableFamily, GLOBALS, LISTENERS } from './names.js';
-export { deepEqual, type DbRecord, type FamilyRecord } from './value.js';
+export { type DbRecord, type FamilyRecord } from './value.js';

@@ -16,7 +16,8 @@
  * a {@link Changes}. Pure data structure: no I/O.
  * @module
  */
-import { deepEqual, emptyRecord, putOwn, type DbRecord, type FamilyRecord } from './value.js';
+import { deepEqual } from '../config/index.js';
+import { emptyRecord, putOwn, type DbRecord, type FamilyRecord } from './value.js';
 
 /** One owner's value of one key; the list runs from the most recent writer to the oldest. */
 interface Cell {
@@ -165,6 +166,7 @@ export class MergedStore {
       prev = cur;
       cur = cur.next;
     }
+    // the one comparison of the common case: an owner changing its own visible (and slave) value
     if (cur !== undefined && deepEqual(cur.value, value)) return;
     const slave = !this.globals.has(owner);
     const oldSlave = slave ? this.#firstSlave(head) : undefined;
@@ -174,8 +176,9 @@ export class MergedStore {
       else prev.next = cur.next;
     } else this.#index(owner, family).add(key);
     fam.set(key, { owner, value, next: rest });
-    if (head === undefined || !deepEqual(head.value, value)) out.view.set(family, key, value);
-    if (slave && (oldSlave === undefined || !deepEqual(oldSlave.value, value)))
+    // `cur` differs from `value` (compared above): no need to compare it again as the head or first slave
+    if (head === undefined || head === cur || !deepEqual(head.value, value)) out.view.set(family, key, value);
+    if (slave && (oldSlave === undefined || oldSlave === cur || !deepEqual(oldSlave.value, value)))
       out.slaves.set(family, key, value);
   }
 

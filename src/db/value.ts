@@ -1,10 +1,11 @@
 /**
- * Plain-data helpers of the database: equality of values, safe records
+ * Plain-data helpers of the database: safe records
  * (a `__proto__` key is an own property, as `JSON.parse` makes it), copies
  * of values handed in by users, and shape checks of what arrives on the wire.
  * @module
  */
-import { plainValue } from '../kernel/plain-data.js';
+import { Buffer } from 'node:buffer';
+import { plainValue } from '../kernel/index.js';
 
 /** A family's contents as it travels: `{ key: value }`. */
 export type FamilyRecord<V = unknown> = Record<string, V>;
@@ -50,48 +51,40 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Structural equality of database values: primitives by `Object.is`-like
- * comparison (`NaN` equals `NaN`), arrays element-wise, plain objects key-wise
- * (order ignored), byte arrays byte-wise. This is the "deep compare" that
- * decides whether a `set` changes anything.
- */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const ka = Object.keys(ra);
-  if (ka.length !== Object.keys(rb).length) return false;
-  for (const k of ka) if (!Object.hasOwn(rb, k) || !deepEqual(ra[k], rb[k])) return false;
-  return true;
-}
-
-/**
  * The value a user hands to `set`, as it is kept: `undefined` becomes
  * `null` (Perl's `undef`; JSON would drop it), objects are copied so later
  * mutation by the caller cannot change what the database holds (or hide a
  * change from the deep compare). The kernel's plain-data rule applies
  * (`plainValue`: a Port becomes its id, functions, Maps, … are refused).
+ * One check walk and one copy walk: this copy is the only one a value gets
+ * on its way through the database.
  */
 export function ownValue(value: unknown, what: string): unknown {
   if (value === undefined) return null;
   const fn = what.slice(0, what.lastIndexOf(':')); // 'db.set: value' → 'db.set'
   const checked = plainValue(value, fn, 'value'); // Ports become ids; a TypeError naming the path
   if (typeof checked !== 'object' || checked === null) return checked;
-  return plainValue(structuredClone(checked), fn, 'value'); // structuredClone makes Buffers plain Uint8Arrays: Buffers again
+  return copyPlain(checked);
+}
+
+/**
+ * A deep copy of checked plain data, as `structuredClone` would make it
+ * (plain objects get `Object.prototype`, own `__proto__` keys stay own
+ * keys, array holes stay holes), except that byte arrays come out as
+ * `Buffer`s over fresh memory, as the plain-data rule hands them on.
+ */
+function copyPlain(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v);
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) if (i in v) out[i] = copyPlain(v[i]);
+    return out;
+  }
+  const r = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(r)) putOwn(out, k, copyPlain(r[k]));
+  return out;
 }
 
 // ---- wire shapes -------------------------------------------------------------

@@ -1,20 +1,21 @@
 /**
  * The remote kernel: a {@link RemoteRouter} over real connections. It owns
  * one {@link RemoteNode} per other node, makes connections on demand (the
- * addresses come from `addresses`, the seeds, or a lookup installed by the
- * database), accepts incoming ones, keeps seeds connected, serves the
- * monitoring protocol on the node port (`mon1`, `mon0`, `kil0`) and reports
- * node up/down events.
+ * addresses come from `addresses`, the seeds, or a lookup registered with
+ * {@link Network.addLookup} — the database's), accepts incoming ones, keeps
+ * seeds connected, serves the monitoring protocol on the node port (`mon1`,
+ * `mon0`, `kil0`) and publishes what it learns as Observables: node up/down
+ * (`nodes$`), seeds up (`seedUp$`), a seed that is this node itself
+ * (`selfSeed$`), a seed's id learned late (`seedKnown$`), failed seed
+ * attempts (`seedFailed$`). Rooms above subscribe; nothing writes into it.
  *
  * Why this file is over 300 lines: it is one object whose parts share the
  * node table, the timers and the closed flag. Dialing (one connection
- * attempt) is in `dial.ts`, the reconnect schedule in `backoff.ts`. Keeping
- * the seeds (`#keepSeed`) and admitting connections (`#admit*`, the crossing
- * rule) stay here while issue #12 retypes their failures and replaces the
- * database's callbacks with published streams; `seeds.ts` is the next split.
+ * attempt) is in `dial.ts`, the reconnect schedule in `backoff.ts`; keeping
+ * the seeds (`#keepSeed`) is the next to move out (`seeds.ts`).
  * @module
  */
-import { EMPTY, Subject, type Observable } from 'rxjs';
+import { EMPTY, Subject, Subscription, type Observable } from 'rxjs';
 import { defer, type Message, type MonitorFn, type Reason, type RemoteRouter, type RouterHost } from '../kernel/index.js';
 import type { LogFn } from '../log/index.js';
 import type { Link, NodeEvent } from './link.js';
@@ -61,7 +62,7 @@ export interface SeedFailure {
   readonly reason: string;
 }
 
-/** Looks up the addresses of a node (the database installs one). `null` = none known. */
+/** Looks up the addresses of a node (the database registers one). `null` = none known. */
 export type AddressLookup = (node: string) => Promise<readonly string[] | null>;
 
 export class Network implements RemoteRouter, RemoteHost {
@@ -72,16 +73,10 @@ export class Network implements RemoteRouter, RemoteHost {
   #addresses: string[] = [];
   #closed = false;
   readonly #timers = new Set<NodeJS.Timeout>();
-  /** Extra address lookup (installed by the database: `g_find` / the merged `'l`). */
-  lookup: AddressLookup | undefined;
-  /** Called when a seed turns out to be this node itself (the database then makes this node global). */
-  onSelfSeed: ((address: string) => void) | undefined;
-  /**
-   * Called when the node id of a seed becomes known while that node is
-   * already up (its own connection to us came first, so ours was refused
-   * as "already connected"): the database then treats it as a seed that came up.
-   */
-  onSeedKnown: ((node: string) => void) | undefined;
+  /** Address lookups registered with {@link addLookup}, asked in order. */
+  readonly #lookups: AddressLookup[] = [];
+  readonly #selfSeeds = new Subject<string>();
+  readonly #seedsKnown = new Subject<string>();
   /** Seeds whose node id we learned (from their greeting), address → node id. */
   readonly seedIds = new Map<string, string>();
   readonly #seedEvents = new Subject<{ address: string; node: string; link: Link }>();
@@ -139,6 +134,39 @@ export class Network implements RemoteRouter, RemoteHost {
   /** Seed connections as they come up (the database's master selection listens). */
   get seedUp$(): Observable<{ address: string; node: string; link: Link }> {
     return this.#seedEvents.asObservable();
+  }
+
+  /**
+   * Seed addresses that turned out to be this node itself (each is dropped
+   * from the seeds kept connected; the database then makes this node global).
+   */
+  get selfSeed$(): Observable<string> {
+    return this.#selfSeeds.asObservable();
+  }
+
+  /**
+   * Node ids of seeds learned while that node is already up (its own
+   * connection to us came first, so ours was refused as "already
+   * connected"): the database then treats it as a seed that came up.
+   * Emitted in a microtask after the seed's greeting.
+   */
+  get seedKnown$(): Observable<string> {
+    return this.#seedsKnown.asObservable();
+  }
+
+  /**
+   * Registers an address lookup: asked for the addresses of a node this
+   * node must connect to when neither the `addresses` option nor the seeds
+   * name it (the database answers from its master: `g_find`, or the merged
+   * `'l` on a global node). Lookups are asked in the order registered; the
+   * first non-empty answer is used. Unsubscribe to remove it.
+   */
+  addLookup(lookup: AddressLookup): Subscription {
+    this.#lookups.push(lookup);
+    return new Subscription(() => {
+      const i = this.#lookups.indexOf(lookup);
+      if (i >= 0) this.#lookups.splice(i, 1);
+    });
   }
 
   /** Failed attempts to reach a seed (it is tried again after a back-off), as they happen. */
@@ -261,6 +289,8 @@ export class Network implements RemoteRouter, RemoteHost {
     this.#events.complete();
     this.#seedEvents.complete();
     this.#seedFailures.complete();
+    this.#selfSeeds.complete();
+    this.#seedsKnown.complete();
   }
 
   // ---- RemoteHost ----------------------------------------------------------
@@ -362,7 +392,10 @@ export class Network implements RemoteRouter, RemoteHost {
     const fixed = Object.hasOwn(this.options.addresses, id) ? this.options.addresses[id] : undefined;
     if (Array.isArray(fixed) && fixed.length) return fixed;
     for (const [addr, node] of this.seedIds) if (node === id) return [addr];
-    if (this.lookup) return this.lookup(id);
+    for (const lookup of this.#lookups) {
+      const found = await lookup(id);
+      if (found !== null && found.length) return found;
+    }
     return null;
   }
 
@@ -380,7 +413,7 @@ export class Network implements RemoteRouter, RemoteHost {
     const admit = (id: string): string | undefined => {
       if (id !== this.kernel.id && this.seedIds.get(address) !== id) {
         this.seedIds.set(address, id);
-        if (this.isUp(id)) queueMicrotask(() => this.onSeedKnown?.(id));
+        if (this.isUp(id)) queueMicrotask(() => this.#seedsKnown.next(id));
       }
       const refusal = this.#admitOutgoing(id);
       if (refusal === undefined && id !== this.kernel.id) {
@@ -416,7 +449,7 @@ export class Network implements RemoteRouter, RemoteHost {
           const text = err instanceof Error ? err.message : String(err);
           if (text === 'I refuse to talk to myself') {
             this.#log('info', 'kernel', `seed ${address} is this node itself; dropped from the seed list`);
-            this.onSelfSeed?.(address);
+            this.#selfSeeds.next(address);
             return;
           }
           const known = this.seedIds.get(address);

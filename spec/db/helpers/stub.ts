@@ -4,10 +4,10 @@
  * wire frames (`[portname, ...msg]`), and frames "from" another node are
  * handed to the node port as the network would.
  */
-import { Subject } from 'rxjs';
+import { Subject, Subscription } from 'rxjs';
 import { Kernel, type Message } from '../../../src/kernel/index.js';
 import { type LogRecord } from '../../../src/log/index.js';
-import { type NodeEvent } from '../../../src/remote/index.js';
+import { type AddressLookup, type NodeEvent } from '../../../src/remote/index.js';
 import { Database, type DbNetwork } from '../../../src/db/index.js';
 
 export class StubNetwork implements DbNetwork {
@@ -16,9 +16,26 @@ export class StubNetwork implements DbNetwork {
   addresses: string[] = [];
   readonly seedIds = new Map<string, string>();
   readonly up = new Set<string>();
-  lookup: DbNetwork['lookup'];
-  onSelfSeed: DbNetwork['onSelfSeed'];
-  onSeedKnown: DbNetwork['onSeedKnown'];
+  readonly selfSeeds = new Subject<string>();
+  readonly selfSeed$ = this.selfSeeds.asObservable();
+  readonly seedsKnown = new Subject<string>();
+  readonly seedKnown$ = this.seedsKnown.asObservable();
+  /** The lookup the database registered (as the network would ask it). */
+  lookup: AddressLookup | undefined;
+  addLookup(lookup: AddressLookup): Subscription {
+    this.lookup = lookup;
+    return new Subscription(() => {
+      if (this.lookup === lookup) this.lookup = undefined;
+    });
+  }
+  /** The network found that a seed is this node itself. */
+  onSelfSeed(address: string): void {
+    this.selfSeeds.next(address);
+  }
+  /** The network learned a seed's id while it is up. */
+  onSeedKnown(node: string): void {
+    this.seedsKnown.next(node);
+  }
   isUp(node: string): boolean {
     return this.up.has(node);
   }
