@@ -131,7 +131,8 @@ async function monKilled(reason: unknown[]): Promise<{ code: number | null; out:
   const name = p.slice(p.indexOf('#') + 1);
   const monitored = await poll(
     async () =>
-      (await pg.cmd({ cmd: 'eval', code: `exists $AnyEvent::MP::Kernel::LMON{"${name}"} ? 1 : 0` })).result[0],
+      (await pg.cmd({ cmd: 'eval', code: `exists $AnyEvent::MP::Kernel::LMON{"${name}"} ? 1 : 0` }))
+        .result[0],
     (v) => v === 1,
     150,
   );
