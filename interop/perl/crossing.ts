@@ -12,7 +12,7 @@
  * A trial in which Perl completed both connections and switched fails: Perl 2.02 then drops the
  * link (perl-switch-drop.pl); ours must never have its auth line out on both (known defect, see
  * spec/remote/perl-crossing.spec.ts). Such trials say "Perl switched connections".
- * usage: npx tsx crossing.ts [trials]
+ * usage: npx tsx crossing.ts [trials] [perl-larger]
  */
 import { firstValueFrom } from 'rxjs';
 import { readFileSync } from 'node:fs';
@@ -20,8 +20,11 @@ import { join } from 'node:path';
 import { PerlNode, tsNode, SECRET, LOGDIR, check, summary, sleep, logNode, poll } from './lib.js';
 
 const TRIALS = Number(process.argv[2] ?? 100);
+// `perl-larger`: the Perl node's id sorts after ours (ours is the smaller side, which refuses while it dials)
+const PERLID = process.argv[3] === 'perl-larger' ? 'zcross' : 'pcross';
 const N = 5;
-const perl = new PerlNode('crossing', { nodeid: 'pcross', binds: ['127.0.0.1:0'], secret: SECRET });
+const LOGNAME = PERLID === 'pcross' ? 'crossing' : `crossing-${PERLID}`;
+const perl = new PerlNode(LOGNAME, { nodeid: PERLID, binds: ['127.0.0.1:0'], secret: SECRET });
 await perl.start();
 const perlAddr = perl.ready.binds[0] as string;
 console.log(`# crossing: perl ${perl.id} @ ${perlAddr}, ${TRIALS} trials`);
@@ -33,8 +36,8 @@ let perlSwitched = 0;
 
 for (let i = 1; i <= TRIALS; i++) {
   const offset = ((i * 3) % 7) - 3; // ms our start lags Perl's: −3…+3 (where they cross), spread over the trials
-  const node = await tsNode({ nodeid: `tsx${i}`, addresses: { pcross: [perlAddr] } });
-  logNode(node, `crossing-${i}`);
+  const node = await tsNode({ nodeid: `tsx${i}`, addresses: { [PERLID]: [perlAddr] } });
+  logNode(node, `${LOGNAME}-${i}`);
   const logs: string[] = [];
   node.log$.subscribe((r) => logs.push(`${r.level} ${r.context ?? ''} ${r.message}`));
   const got: unknown[][] = [];
@@ -121,7 +124,7 @@ for (let i = 1; i <= TRIALS; i++) {
   await node.close();
 }
 
-const perlLog = readFileSync(join(LOGDIR, 'crossing.perl.log'), 'utf8');
+const perlLog = readFileSync(join(LOGDIR, `${LOGNAME}.perl.log`), 'utf8');
 const switched = (perlLog.match(/switched connections/g) ?? []).length;
 const refusedPerl = (perlLog.match(/already connected, not connecting again/g) ?? []).length;
 console.log(
