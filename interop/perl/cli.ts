@@ -123,24 +123,40 @@ await check(
   25,
 );
 
+/** `aemp mon` of a fresh Perl port that Perl then kils with `reason`: the exit code and output. */
+async function monKilled(reason: unknown[]): Promise<{ code: number | null; out: string; err: string }> {
+  const p = (await pg.cmd({ cmd: 'port', name: 'victim' })).result;
+  const run = aemp(['mon', p]);
+  // kil only once the aemp process's monitor is registered on Perl (it is slow to start under load)
+  const name = p.slice(p.indexOf('#') + 1);
+  const monitored = await poll(
+    async () =>
+      (await pg.cmd({ cmd: 'eval', code: `exists $AnyEvent::MP::Kernel::LMON{"${name}"} ? 1 : 0` }))
+        .result[0],
+    (v) => v === 1,
+    150,
+  );
+  if (monitored !== 1) throw new Error('the aemp mon process never monitored the port on Perl');
+  pg.send({ cmd: 'kil', port: p, reason });
+  return run;
+}
+
+// exit codes (issue #11): a kill reason is a failure (exit 1), a normal end ([]) is not (exit 0)
 await check(
-  'aemp mon PORT; Perl kils it with a reason → printed',
+  'aemp mon PORT; Perl kils it with a reason → printed, exit 1',
   async () => {
-    const p = (await pg.cmd({ cmd: 'port', name: 'victim' })).result;
-    const run = aemp(['mon', p]);
-    // kil only once the aemp process's monitor is registered on Perl (it is slow to start under load)
-    const name = p.slice(p.indexOf('#') + 1);
-    const monitored = await poll(
-      async () =>
-        (await pg.cmd({ cmd: 'eval', code: `exists $AnyEvent::MP::Kernel::LMON{"${name}"} ? 1 : 0` }))
-          .result[0],
-      (v) => v === 1,
-      150,
-    );
-    if (monitored !== 1) throw new Error('the aemp mon process never monitored the port on Perl');
-    pg.send({ cmd: 'kil', port: p, reason: ['boom', 'x'] });
-    const r = await run;
-    if (r.code !== 0 || !r.out.includes('boom')) throw new Error(`rc ${r.code}: ${r.out} ${r.err}`);
+    const r = await monKilled(['boom', 'x']);
+    if (r.code !== 1 || r.out.trim() !== '["boom","x"]') throw new Error(`rc ${r.code}: ${r.out} ${r.err}`);
+    return r.out.trim();
+  },
+  25,
+);
+
+await check(
+  'aemp mon PORT; Perl kils it without a reason (a normal end) → [] printed, exit 0',
+  async () => {
+    const r = await monKilled([]);
+    if (r.code !== 0 || r.out.trim() !== '[]') throw new Error(`rc ${r.code}: ${r.out} ${r.err}`);
     return r.out.trim();
   },
   25,

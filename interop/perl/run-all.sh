@@ -65,6 +65,7 @@ run 200 nodeport.ts json
 run 280 cli.ts
 run 120 secure.ts
 run 240 crossing.ts
+run 240 crossing.ts 100 perl-larger
 # scenarios other branches add (run once merged)
 if [ -f "$T/liveness.ts" ]; then for f in json cbor; do run 180 liveness.ts $f; done; fi
 if [ -f "$T/bigdb.ts" ]; then for m in ts-seed perl-seed mesh; do run 200 bigdb.ts $m; done; fi
