@@ -5,7 +5,7 @@
  */
 export * from './constants.js';
 export * from './texts.js';
-export { HandshakeError } from './handshake-error.js';
+export { HandshakeError, type HandshakeFailureKind, type AdmitRefusal } from './handshake-error.js';
 export { perlNumber, perlInt, perlSplit } from './perl.js';
 export {
   formatGreeting,

@@ -19,7 +19,7 @@ import {
   isAuthMethod,
 } from './constants.js';
 import { checkGreeting, formatGreeting, parseGreeting, type Greeting } from './greeting.js';
-import { HandshakeError } from './handshake-error.js';
+import { HandshakeError, type AdmitRefusal, type HandshakeFailureKind } from './handshake-error.js';
 import { LineReader } from './line-reader.js';
 import { chooseAuthMethod, chooseFraming, tlsRole } from './negotiate.js';
 import { createNonce } from './nonce.js';
@@ -63,9 +63,10 @@ export interface HandshakeConfig {
   readonly greetingLine1?: string;
   /**
    * Called with the peer's node id once its greeting line 1 passed the
-   * §2.3 checks (protocol `aemp` only). Return an error text to refuse.
+   * §2.3 checks (protocol `aemp` only). Return a refusal (its kind and
+   * text, e.g. {@link refuseDuplicate}) to refuse.
    */
-  readonly admit?: ((remoteNodeId: string) => string | undefined) | undefined;
+  readonly admit?: ((remoteNodeId: string) => AdmitRefusal | undefined) | undefined;
 }
 
 /** Which end of the TLS session this side is. */
@@ -101,8 +102,11 @@ export type HandshakeAction =
   | { readonly type: 'starttls'; readonly role: TlsRole; readonly rest: Uint8Array }
   /** Authenticated. `rest` = bytes after the auth line's LF: the first data frames. */
   | { readonly type: 'established'; readonly result: HandshakeResult; readonly rest: Uint8Array }
-  /** Give up with this AEMP error text; close the connection. */
-  | { readonly type: 'fail'; readonly reason: string };
+  /**
+   * Give up with this AEMP error text; close the connection. `kind` says what
+   * failed (absent for {@link Handshake.abort}: the caller knows why).
+   */
+  | { readonly type: 'fail'; readonly reason: string; readonly kind?: HandshakeFailureKind };
 
 /** The state of a {@link Handshake}. */
 export type HandshakeState = 'new' | 'greeting' | 'nonce' | 'auth' | 'established' | 'failed';
@@ -209,7 +213,7 @@ export class Handshake {
     const out: HandshakeAction[] = [];
     try {
       if (bytes.length + 1 > this.#reader.maxLineBytes || bytes.includes(LF))
-        throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes));
+        throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes), 'protocol');
       this.#onLine(bytes, out);
     } catch (e) {
       this.#fail(e, out);
@@ -230,8 +234,8 @@ export class Handshake {
 
   #fail(e: unknown, out: HandshakeAction[]): void {
     this.#state = 'failed';
-    const reason = e instanceof HandshakeError ? e.message : `internal handshake error: ${String(e)}`;
-    out.push({ type: 'fail', reason });
+    if (e instanceof HandshakeError) out.push({ type: 'fail', reason: e.message, kind: e.kind });
+    else out.push({ type: 'fail', reason: `internal handshake error: ${String(e)}`, kind: 'internal' });
   }
 
   #onLine(line: Uint8Array, out: HandshakeAction[]): void {
@@ -252,7 +256,7 @@ export class Handshake {
     this.#protocol = checkGreeting(g, { nodeId: this.#cfg.nodeId });
     if (this.#protocol === PROTOCOL && this.#cfg.admit) {
       const refusal = this.#cfg.admit(g.nodeId);
-      if (refusal !== undefined) throw new HandshakeError(refusal);
+      if (refusal !== undefined) throw new HandshakeError(refusal.text, refusal.kind);
     }
     this.#peerLine1 = Uint8Array.from(line);
     this.#greeting = g;
@@ -266,16 +270,16 @@ export class Handshake {
       Buffer.compare(peer.line1, this.#own.line1) === 0 &&
       Buffer.compare(peer.line2, this.#own.line2) === 0
     )
-      throw new HandshakeError(ECHO_ATTACK);
+      throw new HandshakeError(ECHO_ATTACK, 'auth');
     const tls = this.#cfg.tls && perlInt(g.kv.tls) === 1;
     const secret = this.#secret;
     const sAuth = chooseAuthMethod(g.authAccept, this.#cfg.authOffer, { tls, secret: secret !== undefined });
-    if (sAuth === undefined) throw new HandshakeError(noCommonAuth(g.fields[3] ?? ''));
+    if (sAuth === undefined) throw new HandshakeError(noCommonAuth(g.fields[3] ?? ''), 'negotiation');
     const sFraming = chooseFraming(g.framings, this.#cfg.framings);
-    if (sFraming === undefined) throw new HandshakeError(noCommonFraming(g.fields[4] ?? ''));
-    if (!tls && !secret) throw new HandshakeError(NO_TLS_NO_SECRET);
+    if (sFraming === undefined) throw new HandshakeError(noCommonFraming(g.fields[4] ?? ''), 'negotiation');
+    if (!tls && !secret) throw new HandshakeError(NO_TLS_NO_SECRET, 'negotiation');
     const data = authData(sAuth, this.#own, peer, { secret, tls });
-    if (data === undefined) throw new HandshakeError(unsupportedSndAuth(sAuth));
+    if (data === undefined) throw new HandshakeError(unsupportedSndAuth(sAuth), 'negotiation');
     this.#peer = peer;
     this.#tls = tls;
     this.#sAuth = sAuth;
@@ -293,12 +297,12 @@ export class Handshake {
 
   #onAuth(line: Uint8Array, out: HandshakeAction[]): void {
     const a = parseAuthLine(utf8.decode(line));
-    if (!isAuthMethod(a.method)) throw new HandshakeError(unsupportedRcvAuth(a.method));
-    if (!this.#cfg.authAccept.includes(a.method)) throw new HandshakeError(authNotAccepted(a.method));
+    if (!isAuthMethod(a.method)) throw new HandshakeError(unsupportedRcvAuth(a.method), 'auth');
+    if (!this.#cfg.authAccept.includes(a.method)) throw new HandshakeError(authNotAccepted(a.method), 'auth');
     const expected = authData(a.method, this.#peer!, this.#own, { secret: this.#secret, tls: this.#tls });
-    if (expected === undefined || !sameAuthData(a.data, expected)) throw new HandshakeError(AUTH_FAILURE);
+    if (expected === undefined || !sameAuthData(a.data, expected)) throw new HandshakeError(AUTH_FAILURE, 'auth');
     if (!this.#cfg.receivableFramings.includes(a.framing))
-      throw new HandshakeError(unusableRemoteFraming(a.framing));
+      throw new HandshakeError(unusableRemoteFraming(a.framing), 'negotiation');
     const g = this.#greeting!;
     this.#state = 'established';
     out.push({

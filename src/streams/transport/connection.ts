@@ -1,10 +1,15 @@
 /**
- * An authenticated AEMP connection: frames in, frames out, and its end as a
- * stream. Built by {@link connect} and {@link listen}, never directly.
+ * An authenticated AEMP connection with one face, shaped like RxJS's
+ * `WebSocketSubject`: an Observable of incoming frames and an Observer of
+ * outgoing ones. Built by {@link connect} and {@link listen}, never directly.
+ *
+ * (About 330 lines: reading, writing, liveness and the end share the
+ * socket's listeners and the connection's state; splitting them would put a
+ * call through another object on the per-frame path.)
  * @module
  */
 import type { Socket } from 'node:net';
-import { AsyncSubject, Observable, type Subscriber } from 'rxjs';
+import { AsyncSubject, Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
 import type { LogLevel } from '../../log/log.js';
 import {
   FramingError,
@@ -13,74 +18,54 @@ import {
   type FrameDecoder,
   type FrameEncoder,
 } from '../framing/index.js';
-import type { Greeting, HandshakeResult } from '../handshake/index.js';
-import { ConnectionError, type ConnectionErrorCode } from './connection-error.js';
-import { socketErrorText } from './errno.js';
+import {
+  reasonText,
+  type ConnectionParts,
+  type ConnectionState,
+  type LocalSide,
+  type RemoteSide,
+} from './connection-parts.js';
+import { ConnectionError, type ConnectionFailureKind } from './connection-error.js';
+import { socketErrorKind, socketErrorText } from './errno.js';
 import { Liveness } from './liveness.js';
 import type { ResolvedOptions } from './options.js';
 
-/** What we send: our chosen framing and the auth method we used. */
-export interface LocalSide {
-  /** The framing we write (chosen from the peer's list). */
-  readonly framing: string;
-  /** The auth method of our auth line. */
-  readonly authMethod: string;
-}
-
-/** What the peer sends: its framing and auth method, and its greeting. */
-export interface RemoteSide {
-  /** The framing the peer writes (announced in its auth line); our decoder. */
-  readonly framing: string;
-  /** The auth method of the peer's auth line. */
-  readonly authMethod: string;
-  /** The peer's parsed greeting line 1. */
-  readonly greeting: Greeting;
-}
-
-/** Where a connection stands. */
-export type ConnectionState = 'open' | 'closed' | 'failed';
+export type { ConnectionParts, ConnectionState, LocalSide, RemoteSide } from './connection-parts.js';
 
 /** Milliseconds a closed connection waits for the peer's FIN before destroying the socket. */
 const CLOSE_GRACE_MS = 5000;
 const noop = (): void => {};
-const dropFrame = (_frame: Frame): void => {};
-
-/** Everything a {@link Connection} is made from. @internal */
-export interface ConnectionParts {
-  /** The stream frames travel on (the TLS socket under TLS). */
-  readonly stream: Socket;
-  /** The TCP socket underneath (the same as `stream` without TLS). */
-  readonly raw: Socket;
-  /** The handshake's outcome. */
-  readonly result: HandshakeResult;
-  /** Bytes received right after the peer's auth line: the first frames. */
-  readonly rest: Uint8Array;
-  /** Whether we opened the connection. */
-  readonly initiator: boolean;
-  /** The peer's address, `host:port`. */
-  readonly peerAddress: string;
-  /** The resolved transport options. */
-  readonly opts: ResolvedOptions;
-}
+const NO_SUBSCRIBERS: readonly Subscriber<Frame>[] = [];
 
 /**
- * One authenticated connection to another node.
+ * One authenticated connection to another node, with one face:
  *
- * - Readable side: {@link onFrame} sets the one handler of decoded frames
- *   (reading starts when it is first set); {@link frames$} is the same as a
- *   stream.
- * - Writable side: {@link write} encodes a frame at once (an unencodable
- *   frame throws to the caller) and queues it; everything written in one
- *   tick leaves in one socket write.
- * - The end: {@link closed$} completes when we {@link close} it or the peer
- *   closes it between frames, and errors with a {@link ConnectionError}
- *   otherwise (socket error, undecodable data, end of file inside a frame,
- *   no data for `monitorTimeout` inside a frame or — with a `probe` — at all:
- *   see `liveness.ts`).
+ * ```ts
+ * conn.subscribe({ next: (frame) => …, complete: () => …, error: (e: ConnectionError) => … });
+ * conn.next(['port', 'hello']); // send
+ * conn.complete();              // close cleanly
+ * conn.error('not needed');     // close, with a reason for the log
+ * ```
+ *
+ * - Incoming: subscribing delivers the decoded frames, synchronously from
+ *   the socket's data event; reading starts with the first subscription
+ *   (until then the peer is held back by TCP flow control). Frames that
+ *   arrive while nobody is subscribed are dropped. A subscriber's `next`
+ *   that throws is logged and does not stop the connection.
+ * - Outgoing: {@link next} encodes a frame at once (an unencodable frame
+ *   throws to the caller) and queues it; everything sent in one tick leaves
+ *   in one socket write. {@link complete} and {@link error} close it (what
+ *   was sent before still leaves).
+ * - The end: the incoming stream (and {@link closed$}, the end alone)
+ *   completes when we close it or the peer closes it between frames, and
+ *   errors with a {@link ConnectionError} otherwise — its `kind` says what
+ *   failed: `socket`/`refused`, `framing` (undecodable data), `eof` (end of
+ *   file inside a frame), `timeout` (no data for `monitorTimeout` inside a
+ *   frame or — with a `probe` — at all: see `liveness.ts`).
  *   {@link closeReason} holds the text either way (`Unexpected end-of-file`
  *   for a peer close, as Perl reports it).
  */
-export class Connection {
+export class Connection extends Observable<Frame> implements Observer<readonly unknown[]> {
   /** The peer's node id (authenticated). */
   readonly remoteNodeId: string;
   /** Our framing and auth method. */
@@ -95,10 +80,11 @@ export class Connection {
   readonly protocol: string;
   /** The peer's address: the dialled `host:port` (connector) or the remote socket address (acceptor). */
   readonly peerAddress: string;
-  /** Completes on a clean close, errors with {@link ConnectionError} otherwise. Late subscribers get the end too. */
+  /**
+   * The end alone, without reading: completes on a clean close, errors with
+   * a {@link ConnectionError} otherwise. Late subscribers get the end too.
+   */
   readonly closed$: Observable<never>;
-  /** Decoded frames as a stream (installs the frame handler; see {@link onFrame}); ends like {@link closed$}. */
-  readonly frames$: Observable<Frame>;
   /** {@link backlog} now and whenever it changes (after each socket write and its completion). */
   readonly backlog$: Observable<number>;
 
@@ -110,11 +96,11 @@ export class Connection {
   readonly #closed = new AsyncSubject<never>();
   #state: ConnectionState = 'open';
   #reason: string | undefined;
-  #handler: (frame: Frame) => void = dropFrame;
+  /** The subscribers of incoming frames (replaced, never mutated: delivery iterates a snapshot). */
+  #subs: readonly Subscriber<Frame>[] = NO_SUBSCRIBERS;
   #reading = false;
   #rest: Uint8Array | undefined;
   #flushScheduled = false;
-  #frameSubs: Set<Subscriber<Frame>> | undefined;
   #backlogSubs: Set<Subscriber<number>> | undefined;
   #drainWaiters: (() => void)[] | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
@@ -122,6 +108,7 @@ export class Connection {
 
   /** @internal — made by `connect`/`listen` after a successful handshake. */
   constructor(p: ConnectionParts) {
+    super(Connection.#subscribeFrames);
     const r = p.result;
     this.remoteNodeId = r.remoteNodeId;
     this.local = r.local;
@@ -141,7 +128,6 @@ export class Connection {
     this.#encoder = outFraming.createEncoder();
     this.#rest = p.rest.length > 0 ? p.rest : undefined;
     this.closed$ = this.#closed.asObservable();
-    this.frames$ = new Observable<Frame>((sub) => this.#subscribeFrames(sub));
     this.backlog$ = new Observable<number>((sub) => this.#subscribeBacklog(sub));
     this.#live = new Liveness(p.opts.monitorTimeout, { probe: this.#probe, quiet: this.#quiet });
 
@@ -164,13 +150,61 @@ export class Connection {
   }
 
   /**
-   * Sets THE handler of incoming frames (replacing any earlier one and
-   * {@link frames$}' subscribers). Reading from the socket starts with the
-   * first call; until then the peer is held back by TCP flow control. A
-   * handler that throws is logged and does not stop the connection.
+   * Subscribes to the incoming frames (see the class notes). A `next`
+   * handler given here directly that throws is logged (level `error`) and
+   * the connection goes on.
    */
-  onFrame(handler: (frame: Frame) => void): void {
-    this.#handler = handler;
+  override subscribe(observerOrNext?: Partial<Observer<Frame>> | ((value: Frame) => void) | null): Subscription {
+    return super.subscribe(observerOrNext instanceof Subscriber ? observerOrNext : this.#guard(observerOrNext));
+  }
+
+  /** Wraps a user's `next` so that a throw is logged instead of reported as unhandled. */
+  #guard(o: Partial<Observer<Frame>> | ((value: Frame) => void) | null | undefined): Partial<Observer<Frame>> {
+    if (typeof o === 'function') return { next: this.#guarded(o) };
+    if (o == null) return {};
+    const next = o.next;
+    return {
+      next: next && this.#guarded((f) => next.call(o, f)),
+      error: o.error && ((e: unknown) => o.error!(e)),
+      complete: o.complete && (() => o.complete!()),
+    };
+  }
+
+  #guarded(next: (frame: Frame) => void): (frame: Frame) => void {
+    return (frame) => {
+      try {
+        next(frame);
+      } catch (e) {
+        this.#opts.log(
+          'error',
+          'transport',
+          `${this.#label()}: frame handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        );
+      }
+    };
+  }
+
+  /** The Observable's subscribe function (`this` is the connection). */
+  static #subscribeFrames(this: Observable<Frame>, sub: Subscriber<Frame>): () => void {
+    return (this as Connection).#addSubscriber(sub);
+  }
+
+  #addSubscriber(sub: Subscriber<Frame>): () => void {
+    const end = this.closed$.subscribe({
+      complete: () => sub.complete(),
+      error: (e: unknown) => sub.error(e),
+    });
+    if (this.#state !== 'open') return () => end.unsubscribe();
+    this.#subs = [...this.#subs, sub];
+    this.#startReading();
+    return () => {
+      this.#subs = this.#subs.filter((s) => s !== sub);
+      end.unsubscribe();
+    };
+  }
+
+  /** Reading from the socket starts with the first subscriber. */
+  #startReading(): void {
     if (this.#reading || this.#state !== 'open') return;
     this.#reading = true;
     this.#live.start();
@@ -183,12 +217,12 @@ export class Connection {
   }
 
   /**
-   * Queues one frame (`[portname, ...args]`). It is encoded now — an
+   * Sends one frame (`[portname, ...args]`). It is encoded now — an
    * unencodable frame throws a `FramingError` here and nothing of it is
    * sent — and leaves with every other frame of this tick in one socket
-   * write. Frames written after the connection ended are dropped.
+   * write. Frames sent after the connection ended are dropped.
    */
-  write(frame: readonly unknown[]): void {
+  next(frame: readonly unknown[]): void {
     if (this.#state !== 'open') return;
     this.#encoder.write(frame);
     if (!this.#flushScheduled) {
@@ -212,13 +246,23 @@ export class Connection {
     return new Promise((resolve) => (this.#drainWaiters ??= []).push(resolve));
   }
 
+  /** Closes the connection cleanly: as {@link error} with the reason `closed`. */
+  complete(): void {
+    this.#close('closed');
+  }
+
   /**
-   * Closes the connection: frames already written are still sent, then the
-   * socket is shut down; incoming data is ignored from now on.
-   * {@link closed$} completes. `reason` is logged (level debug) and kept in
-   * {@link closeReason}.
+   * Closes the connection with a reason (a string or an Error: its message):
+   * frames already sent still leave, then the socket is shut down; incoming
+   * data is ignored from now on. It is our own close, so the incoming
+   * stream and {@link closed$} complete. The reason is logged (level debug)
+   * and kept in {@link closeReason}; the peer sees an end of file.
    */
-  close(reason = 'closed'): void {
+  error(reason?: unknown): void {
+    this.#close(reasonText(reason));
+  }
+
+  #close(reason: string): void {
     if (this.#state !== 'open') return;
     this.#flush();
     this.#end('closed', reason);
@@ -249,34 +293,9 @@ export class Connection {
 
   readonly #deliver = (frame: Frame): void => {
     if (this.#state !== 'open') return;
-    try {
-      this.#handler(frame);
-    } catch (e) {
-      this.#opts.log(
-        'error',
-        'transport',
-        `${this.#label()}: frame handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-      );
-    }
+    const subs = this.#subs;
+    for (let i = 0; i < subs.length; i++) subs[i]!.next(frame);
   };
-
-  #subscribeFrames(sub: Subscriber<Frame>): () => void {
-    const subs = (this.#frameSubs ??= new Set());
-    subs.add(sub);
-    if (subs.size === 1) {
-      this.onFrame((f) => {
-        for (const s of subs) s.next(f);
-      });
-    }
-    const end = this.closed$.subscribe({
-      complete: () => sub.complete(),
-      error: (e: unknown) => sub.error(e),
-    });
-    return () => {
-      subs.delete(sub);
-      end.unsubscribe();
-    };
-  }
 
   // ---- writing ---------------------------------------------------------------
 
@@ -323,7 +342,7 @@ export class Connection {
   readonly #probe = (): void => {
     if (this.#opts.probe === undefined) return;
     try {
-      this.write(this.#opts.probe);
+      this.next(this.#opts.probe);
     } catch (e) {
       this.#opts.log('error', 'transport', `${this.#label()}: liveness probe cannot be sent: ${String(e)}`);
     }
@@ -342,7 +361,7 @@ export class Connection {
 
   readonly #onError = (err: Error): void => {
     if (this.#state !== 'open') return;
-    this.#fail(socketErrorText(err), 'socket', 'info', err);
+    this.#fail(socketErrorText(err), socketErrorKind(err), 'info', err);
   };
 
   readonly #onEnd = (): void => {
@@ -361,18 +380,18 @@ export class Connection {
     this.#fail('Unexpected end-of-file', 'eof', 'info');
   };
 
-  #fail(text: string, code: ConnectionErrorCode, level: LogLevel, cause?: unknown): void {
+  #fail(text: string, kind: ConnectionFailureKind, level: LogLevel, cause?: unknown): void {
     this.#end('failed', text);
     this.#opts.log(level, 'transport', `${this.#label()}: connection closed: ${text}`);
     this.#destroy();
-    this.#closed.error(new ConnectionError(text, code, cause === undefined ? undefined : { cause }));
+    this.#closed.error(new ConnectionError(text, kind, cause === undefined ? undefined : { cause }));
   }
 
   #end(state: ConnectionState, reason: string): void {
     this.#state = state;
     this.#reason = reason;
     this.#live.stop();
-    this.#handler = dropFrame;
+    this.#subs = NO_SUBSCRIBERS;
     this.#rest = undefined;
     if (this.#drainWaiters) this.#releaseDrainWaiters();
   }

@@ -29,3 +29,8 @@ export function socketErrorText(err: unknown): string {
   }
   return String(err);
 }
+
+/** The failure kind of a socket error: `refused` for `ECONNREFUSED`, `socket` otherwise. */
+export function socketErrorKind(err: unknown): 'refused' | 'socket' {
+  return (err as { code?: unknown } | null)?.code === 'ECONNREFUSED' ? 'refused' : 'socket';
+}
