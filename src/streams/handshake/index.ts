@@ -28,11 +28,5 @@ export {
   type GreetingLines,
 } from './auth.js';
 export { LineReader } from './line-reader.js';
-export {
-  Handshake,
-  type HandshakeAction,
-  type HandshakeConfig,
-  type HandshakeResult,
-  type HandshakeState,
-  type TlsRole,
-} from './machine.js';
+export { Handshake } from './machine.js';
+export type { HandshakeAction, HandshakeConfig, HandshakeResult, HandshakeState, TlsRole } from './types.js';

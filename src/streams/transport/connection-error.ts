@@ -37,7 +37,9 @@ export type ConnectionFailureKind =
   | 'eof'
   /** The peer's address refused the TCP connection (`ECONNREFUSED`). */
   | 'refused'
-  /** Any other socket error (reset, unreachable, broken pipe, bind failure …). */
+  /** The peer dropped the connection (`ECONNRESET`, `EPIPE`). */
+  | 'reset'
+  /** Any other socket error (unreachable, address in use, bind failure …). */
   | 'socket'
   /** An address or bind that cannot be parsed. */
   | 'address'
@@ -58,6 +60,7 @@ const CODE_OF: { readonly [K in ConnectionFailureKind]: ConnectionErrorCode } = 
   timeout: 'timeout',
   eof: 'eof',
   refused: 'socket',
+  reset: 'socket',
   socket: 'socket',
   address: 'socket',
   framing: 'framing',

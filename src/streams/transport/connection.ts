@@ -3,14 +3,17 @@
  * `WebSocketSubject`: an Observable of incoming frames and an Observer of
  * outgoing ones. Built by {@link connect} and {@link listen}, never directly.
  *
- * (About 330 lines: reading, writing, liveness and the end share the
- * socket's listeners and the connection's state; splitting them would put a
- * call through another object on the per-frame path.)
+ * (About 370 lines, a third of them TSDoc: reading, writing, liveness and
+ * the end share the socket's listeners and the connection's state; split
+ * further, the per-frame path would call through another object. What is
+ * not on that path lives beside it: `connection-parts.ts` (the sides and
+ * parts), `backlog.ts` (`backlog$`, `drained()`), `frame-guard.ts` (a
+ * throwing subscriber), `liveness.ts`.)
  * @module
  */
 import type { Socket } from 'node:net';
 import { AsyncSubject, Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
-import type { LogLevel } from '../../log/log.js';
+import type { LogLevel } from '../../log/index.js';
 import {
   FramingError,
   getFraming,
@@ -27,6 +30,8 @@ import {
 } from './connection-parts.js';
 import { ConnectionError, type ConnectionFailureKind } from './connection-error.js';
 import { socketErrorKind, socketErrorText } from './errno.js';
+import { BacklogWatchers } from './backlog.js';
+import { guardObserver } from './frame-guard.js';
 import { Liveness } from './liveness.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -101,8 +106,7 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
   #reading = false;
   #rest: Uint8Array | undefined;
   #flushScheduled = false;
-  #backlogSubs: Set<Subscriber<number>> | undefined;
-  #drainWaiters: (() => void)[] | undefined;
+  readonly #backlog: BacklogWatchers;
   #graceTimer: NodeJS.Timeout | undefined;
   readonly #live: Liveness;
 
@@ -128,7 +132,8 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
     this.#encoder = outFraming.createEncoder();
     this.#rest = p.rest.length > 0 ? p.rest : undefined;
     this.closed$ = this.#closed.asObservable();
-    this.backlog$ = new Observable<number>((sub) => this.#subscribeBacklog(sub));
+    this.#backlog = new BacklogWatchers(() => this.#stream.writableLength, this.closed$);
+    this.backlog$ = this.#backlog.backlog$;
     this.#live = new Liveness(p.opts.monitorTimeout, { probe: this.#probe, quiet: this.#quiet });
 
     const s = this.#stream;
@@ -144,7 +149,7 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
     return this.#state;
   }
 
-  /** Why it ended: the `close()` reason, `Unexpected end-of-file`, or the error text; `undefined` while open. */
+  /** Why it ended: the reason given to `error()` (`closed` for `complete()`), `Unexpected end-of-file`, or the error text; `undefined` while open. */
   get closeReason(): string | undefined {
     return this.#reason;
   }
@@ -155,34 +160,17 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
    * the connection goes on.
    */
   override subscribe(observerOrNext?: Partial<Observer<Frame>> | ((value: Frame) => void) | null): Subscription {
-    return super.subscribe(observerOrNext instanceof Subscriber ? observerOrNext : this.#guard(observerOrNext));
+    if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext); // an operator's
+    return super.subscribe(guardObserver(observerOrNext, this.#handlerThrew));
   }
 
-  /** Wraps a user's `next` so that a throw is logged instead of reported as unhandled. */
-  #guard(o: Partial<Observer<Frame>> | ((value: Frame) => void) | null | undefined): Partial<Observer<Frame>> {
-    if (typeof o === 'function') return { next: this.#guarded(o) };
-    if (o == null) return {};
-    const next = o.next;
-    return {
-      next: next && this.#guarded((f) => next.call(o, f)),
-      error: o.error && ((e: unknown) => o.error!(e)),
-      complete: o.complete && (() => o.complete!()),
-    };
-  }
-
-  #guarded(next: (frame: Frame) => void): (frame: Frame) => void {
-    return (frame) => {
-      try {
-        next(frame);
-      } catch (e) {
-        this.#opts.log(
-          'error',
-          'transport',
-          `${this.#label()}: frame handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-        );
-      }
-    };
-  }
+  readonly #handlerThrew = (e: unknown): void => {
+    this.#opts.log(
+      'error',
+      'transport',
+      `${this.#label()}: frame handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+  };
 
   /** The Observable's subscribe function (`this` is the connection). */
   static #subscribeFrames(this: Observable<Frame>, sub: Subscriber<Frame>): () => void {
@@ -243,7 +231,7 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
   /** Resolves once everything written so far has left for the kernel (or the connection ended). */
   drained(): Promise<void> {
     if (this.#state !== 'open' || (this.backlog === 0 && !this.#flushScheduled)) return Promise.resolve();
-    return new Promise((resolve) => (this.#drainWaiters ??= []).push(resolve));
+    return this.#backlog.wait();
   }
 
   /** Closes the connection cleanly: as {@link error} with the reason `closed`. */
@@ -304,38 +292,14 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
     if (this.#state !== 'open' || this.#encoder.frames === 0) return;
     const bytes = this.#encoder.flush();
     this.#stream.write(bytes, this.#afterWrite);
-    if (this.#backlogSubs) this.#emitBacklog();
+    this.#backlog.written();
   };
 
   readonly #afterWrite = (err?: Error | null): void => {
     if (err) return; // reported by the 'error' event
     if (this.backlog > 0) this.#live.heard(); // stuck behind our own bytes, but the peer takes them in
-    if (this.#backlogSubs) this.#emitBacklog();
-    if (this.#drainWaiters && this.backlog === 0) this.#releaseDrainWaiters();
+    this.#backlog.sent();
   };
-
-  #subscribeBacklog(sub: Subscriber<number>): () => void {
-    const subs = (this.#backlogSubs ??= new Set());
-    subs.add(sub);
-    sub.next(this.backlog);
-    const end = this.closed$.subscribe({ complete: () => sub.complete(), error: () => sub.complete() });
-    return () => {
-      subs.delete(sub);
-      if (subs.size === 0) this.#backlogSubs = undefined;
-      end.unsubscribe();
-    };
-  }
-
-  #emitBacklog(): void {
-    const n = this.backlog;
-    for (const s of this.#backlogSubs ?? []) s.next(n);
-  }
-
-  #releaseDrainWaiters(): void {
-    const w = this.#drainWaiters;
-    this.#drainWaiters = undefined;
-    for (const resolve of w ?? []) resolve();
-  }
 
   // ---- liveness (see liveness.ts) ---------------------------------------------
 
@@ -393,7 +357,7 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
     this.#live.stop();
     this.#subs = NO_SUBSCRIBERS;
     this.#rest = undefined;
-    if (this.#drainWaiters) this.#releaseDrainWaiters();
+    this.#backlog.release();
   }
 
   #destroy(): void {

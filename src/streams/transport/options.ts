@@ -3,7 +3,7 @@
  * their checked, defaulted form.
  * @module
  */
-import type { LogFn } from '../../log/log.js';
+import type { LogFn } from '../../log/index.js';
 import { DEFAULT_MAX_FRAME_BYTES, SUPPORTED_FRAMINGS } from '../framing/index.js';
 import type { AdmitRefusal } from '../handshake/index.js';
 import {
