@@ -18,7 +18,7 @@ export { PortKilled, CallTimeout, formatReason, type Reason } from './kernel/ind
 export { nodeOf, portNameOf, type Message, type Handler } from './kernel/index.js';
 export { LOG_LEVELS, type LogLevel, type LogRecord } from './log/index.js';
 export type { NodeEvent } from './remote/index.js';
-export { ConnectionError, type ConnectionErrorCode } from './streams/transport/index.js';
+export { ConnectionError, type ConnectionErrorCode, type ConnectionFailureKind } from './streams/transport/index.js';
 export { ConfigError, type NodeOptions, type ResolvedConfig, type ServiceSpec } from './config/index.js';
 export * from './operators/index.js';
 export {

@@ -71,7 +71,9 @@ describe('failure kinds', () => {
     }
   });
 
-  it('a text that merely looks like a refusal carries no kind', () => {
+  it('a text that merely looks like a refusal carries no kind; every code is a kind too', () => {
+    for (const code of ['handshake', 'tls', 'timeout', 'eof', 'socket', 'framing', 'aborted'] as const)
+      expect(new ConnectionError('x', code).code).toBe(code);
     expect(failureKind(new Error('I refuse to talk to myself'))).toBeUndefined();
     expect(failureKind({ kind: 'no such kind' })).toBeUndefined();
   });

@@ -25,10 +25,13 @@ export type ConnectionErrorCode =
 /**
  * What exactly failed: the handshake's kinds (see {@link HandshakeFailureKind}:
  * `self-connect`, `duplicate`, `closing`, `protocol`, `negotiation`, `auth`,
- * `internal`) and the transport's own.
+ * `internal`) and the transport's own. Every {@link ConnectionErrorCode} is a
+ * kind too, so `new ConnectionError(text, code)` keeps working.
  */
 export type ConnectionFailureKind =
   | HandshakeFailureKind
+  /** The handshake failed, no finer kind given (what `new ConnectionError(text, 'handshake')` made before kinds). */
+  | 'handshake'
   /** TLS could not be established or the peer's certificate was refused. */
   | 'tls'
   /** A deadline passed. */
@@ -56,6 +59,7 @@ const CODE_OF: { readonly [K in ConnectionFailureKind]: ConnectionErrorCode } = 
   negotiation: 'handshake',
   auth: 'handshake',
   internal: 'handshake',
+  handshake: 'handshake',
   tls: 'tls',
   timeout: 'timeout',
   eof: 'eof',
