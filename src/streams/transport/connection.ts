@@ -31,7 +31,7 @@ import {
 import { ConnectionError, type ConnectionFailureKind } from './connection-error.js';
 import { socketErrorKind, socketErrorText } from './errno.js';
 import { BacklogWatchers } from './backlog.js';
-import { guardObserver } from './frame-guard.js';
+import { guardedNext } from './frame-guard.js';
 import { Liveness } from './liveness.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -40,7 +40,9 @@ export type { ConnectionParts, ConnectionState, LocalSide, RemoteSide } from './
 /** Milliseconds a closed connection waits for the peer's FIN before destroying the socket. */
 const CLOSE_GRACE_MS = 5000;
 const noop = (): void => {};
-const NO_SUBSCRIBERS: readonly Subscriber<Frame>[] = [];
+/** Where a frame goes: one function per subscriber. */
+type Sink = (frame: Frame) => void;
+const NO_SINKS: readonly Sink[] = [];
 
 /**
  * One authenticated connection to another node, with one face:
@@ -101,8 +103,8 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
   readonly #closed = new AsyncSubject<never>();
   #state: ConnectionState = 'open';
   #reason: string | undefined;
-  /** The subscribers of incoming frames (replaced, never mutated: delivery iterates a snapshot). */
-  #subs: readonly Subscriber<Frame>[] = NO_SUBSCRIBERS;
+  /** The subscribers' sinks of incoming frames (replaced, never mutated: delivery iterates a snapshot). */
+  #sinks: readonly Sink[] = NO_SINKS;
   #reading = false;
   #rest: Uint8Array | undefined;
   #flushScheduled = false;
@@ -161,7 +163,16 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
    */
   override subscribe(observerOrNext?: Partial<Observer<Frame>> | ((value: Frame) => void) | null): Subscription {
     if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext); // an operator's
-    return super.subscribe(guardObserver(observerOrNext, this.#handlerThrew));
+    // A direct subscriber: its `next` is called straight from the data event (no Subscriber layers
+    // on the per-frame path); its end comes from closed$, as RxJS would deliver it (an error
+    // without an error handler is reported as unhandled).
+    const o = typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
+    const end = this.closed$.subscribe({
+      complete: o.complete && (() => o.complete!()),
+      error: o.error && ((e: unknown) => o.error!(e)),
+    });
+    if (o.next && !end.closed) end.add(this.#addSink(guardedNext(o, this.#handlerThrew)));
+    return end;
   }
 
   readonly #handlerThrew = (e: unknown): void => {
@@ -172,22 +183,24 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
     );
   };
 
-  /** The Observable's subscribe function (`this` is the connection). */
+  /** The Observable's subscribe function, for operators' Subscribers (`this` is the connection). */
   static #subscribeFrames(this: Observable<Frame>, sub: Subscriber<Frame>): () => void {
-    return (this as Connection).#addSubscriber(sub);
-  }
-
-  #addSubscriber(sub: Subscriber<Frame>): () => void {
-    const end = this.closed$.subscribe({
+    const self = this as Connection;
+    const end = self.closed$.subscribe({
       complete: () => sub.complete(),
       error: (e: unknown) => sub.error(e),
     });
-    if (this.#state !== 'open') return () => end.unsubscribe();
-    this.#subs = [...this.#subs, sub];
+    if (!end.closed) end.add(self.#addSink((f) => sub.next(f)));
+    return () => end.unsubscribe();
+  }
+
+  /** Adds a sink (reading starts with the first); returns its removal. */
+  #addSink(sink: Sink): () => void {
+    if (this.#state !== 'open') return noop;
+    this.#sinks = [...this.#sinks, sink];
     this.#startReading();
     return () => {
-      this.#subs = this.#subs.filter((s) => s !== sub);
-      end.unsubscribe();
+      this.#sinks = this.#sinks.filter((s) => s !== sink);
     };
   }
 
@@ -281,8 +294,8 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
 
   readonly #deliver = (frame: Frame): void => {
     if (this.#state !== 'open') return;
-    const subs = this.#subs;
-    for (let i = 0; i < subs.length; i++) subs[i]!.next(frame);
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!(frame);
   };
 
   // ---- writing ---------------------------------------------------------------
@@ -355,7 +368,7 @@ export class Connection extends Observable<Frame> implements Observer<readonly u
     this.#state = state;
     this.#reason = reason;
     this.#live.stop();
-    this.#subs = NO_SUBSCRIBERS;
+    this.#sinks = NO_SINKS;
     this.#rest = undefined;
     this.#backlog.release();
   }

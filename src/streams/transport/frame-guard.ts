@@ -6,28 +6,15 @@
 import type { Observer } from 'rxjs';
 
 /**
- * Wraps a subscriber given as a function or partial observer so that a
- * throwing `next` is handed to `threw` instead of being reported by RxJS as
- * unhandled. `error`/`complete` pass through as given.
+ * The `next` of a subscriber, called as its method, with a throw handed to
+ * `threw` (instead of stopping the connection or being reported by RxJS as
+ * unhandled).
  */
-export function guardObserver<T>(
-  o: Partial<Observer<T>> | ((value: T) => void) | null | undefined,
-  threw: (e: unknown) => void,
-): Partial<Observer<T>> {
-  if (typeof o === 'function') return { next: guarded(o, threw) };
-  if (o == null) return {};
-  const next = o.next;
-  return {
-    next: next && guarded((v: T) => next.call(o, v), threw),
-    error: o.error && ((e: unknown) => o.error!(e)),
-    complete: o.complete && (() => o.complete!()),
-  };
-}
-
-function guarded<T>(next: (value: T) => void, threw: (e: unknown) => void): (value: T) => void {
+export function guardedNext<T>(o: Partial<Observer<T>>, threw: (e: unknown) => void): (value: T) => void {
+  const next = o.next!;
   return (value) => {
     try {
-      next(value);
+      next.call(o, value);
     } catch (e) {
       threw(e);
     }
