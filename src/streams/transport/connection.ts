@@ -3,7 +3,7 @@
  * `WebSocketSubject`: an Observable of incoming frames and an Observer of
  * outgoing ones. Built by {@link connect} and {@link listen}, never directly.
  *
- * (About 370 lines, a third of them TSDoc: reading, writing, liveness and
+ * (About 390 lines, a third of them TSDoc: reading, writing, liveness and
  * the end share the socket's listeners and the connection's state; split
  * further, the per-frame path would call through another object. What is
  * not on that path lives beside it: `connection-parts.ts` (the sides and
