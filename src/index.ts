@@ -20,7 +20,7 @@ export { LOG_CATCHER_CONNECT } from './kernel/index.js';
 export { LOG_LEVELS, type LogLevel, type LogRecord } from './log/index.js';
 export { cleanLogText, LOG_MESSAGE_MAX_BYTES, LOG_FIELD_MAX_BYTES } from './log/index.js';
 export type { NodeEvent } from './remote/index.js';
-export { ConnectionError, type ConnectionErrorCode } from './streams/index.js';
+export { ConnectionError, type ConnectionErrorCode, type ConnectionFailureKind } from './streams/index.js';
 export { ConfigError, type NodeOptions, type ResolvedConfig, type ServiceSpec } from './config/index.js';
 // the configuration tools the `aemp` command is made of, for tools of your own that
 // read or edit the rc file (shared with Perl's AnyEvent::MP) or show a configuration

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { createNode, type AempNode } from '../../src/index.js';
 import { connect, type Connection } from '../../src/streams/index.js';
+import { onFrames } from '../helpers/net.js';
 import { loadConnectionVector, loadRelayLog } from '../helpers/vectors.js';
 
 /** Our seed's port name in place of the Perl seed's, everywhere in a frame. */
@@ -72,7 +73,7 @@ for (const name of ['json', 'cbor'] as const) {
       });
 
       conn = await connect(seed.addresses[0] as string, { nodeId: CLIENT, secret: 's3cret', framingFormat: [name] });
-      conn.onFrame((f) => received.push(f));
+      onFrames(conn, (f) => received.push(f));
       const isEval = (i: number) => s2c[i]?.[1] === 'eval_reply';
       let c2sBytes = 0;
       let s2cBytes = 0;
@@ -86,7 +87,7 @@ for (const name of ['json', 'cbor'] as const) {
         while (next < c2s.length) {
           const f = vector.connector.frames[next]!;
           if (f.offset + f.length > c2sBytes) break;
-          conn.write(mapNames(c2s[next++], SEED_PORT, ourPort) as unknown[]);
+          conn.next(mapNames(c2s[next++], SEED_PORT, ourPort) as unknown[]);
         }
         // one TCP chunk of the capture = one read on the seed: let it leave and be read before the next one
         await conn.drained();
@@ -96,7 +97,7 @@ for (const name of ['json', 'cbor'] as const) {
     });
 
     afterAll(async () => {
-      conn?.close();
+      conn?.complete();
       await seed?.close();
     });
 

@@ -3,6 +3,7 @@
  * speaking the AEMP handshake by hand, and connected pairs of our own.
  */
 import { connect as netConnect, type Socket } from 'node:net';
+import type { Subscription } from 'rxjs';
 import type { LogFn, LogLevel } from '../../src/log/log.js';
 import type { Connection, Listener, TransportOptions } from '../../src/streams/index.js';
 import { connect, listen } from '../../src/streams/index.js';
@@ -185,8 +186,8 @@ export async function connectPair(a: TransportOptions, b: TransportOptions): Pro
       client,
       server,
       close: async () => {
-        client.close();
-        server.close();
+        client.complete();
+        server.complete();
         await listener.close();
       },
     };
@@ -215,4 +216,12 @@ export function acceptQueue(): {
       return withTimeout(new Promise<Connection>((r) => waiting.push(r)), ms, 'next accepted connection');
     },
   };
+}
+
+/**
+ * Reads `c`'s incoming frames with `fn`, as an owner that watches the end
+ * through `closed$` does (the subscription's own end is not reported).
+ */
+export function onFrames(c: Connection, fn: (frame: unknown[]) => void): Subscription {
+  return c.subscribe({ next: fn, error: () => {} });
 }

@@ -11,7 +11,7 @@ import { firstValueFrom } from 'rxjs';
 import { cborFraming, connect, jsonFraming, type Connection } from '../../src/streams/index.js';
 import { PortKilled, type AempNode } from '../../src/index.js';
 import { makeNode, rejection, SECRET } from '../helpers/nodes.js';
-import { until } from '../helpers/net.js';
+import { onFrames, until } from '../helpers/net.js';
 
 const PROTO_NAMES = ['constructor', '__proto__', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   node = await makeNode('proto-target');
 });
 afterAll(async () => {
-  for (const p of peers) p.close();
+  for (const p of peers) p.complete();
   await node.close();
 });
 
@@ -31,7 +31,7 @@ async function peer(id: string, framing: 'json' | 'cbor') {
   const c = await connect(node.addresses[0]!, { nodeId: id, secret: SECRET, framingFormat: [framing] });
   peers.push(c);
   const frames: unknown[][] = [];
-  c.onFrame((f) => frames.push([...f]));
+  onFrames(c, (f) => frames.push([...f]));
   return { c, frames };
 }
 
@@ -42,10 +42,10 @@ describe('prototype names from a peer', () => {
       const p = await peer(id, framing);
       const got: unknown[] = [];
       const sink = node.port((m) => got.push(m[0]));
-      for (const name of PROTO_NAMES) p.c.write(['', 'snd', `${name}#x`, 1]);
-      p.c.write(['', 'snd', sink.id, 'after']);
+      for (const name of PROTO_NAMES) p.c.next(['', 'snd', `${name}#x`, 1]);
+      p.c.next(['', 'snd', sink.id, 'after']);
       await until('the message after', () => got.includes('after'));
-      p.c.write(['', 'time', `${id}#t`]);
+      p.c.next(['', 'time', `${id}#t`]);
       await until('an answer to time', () => p.frames.some((f) => f[0] === 't'));
     });
   }
@@ -149,9 +149,9 @@ describe('prototype names in frames from a peer (property)', () => {
     let q = 0;
     /** Sends `frames`, then waits (bounded) until a `time` request sent after them is answered. */
     const sendAll = async (frames: unknown[][]) => {
-      for (const f of frames) p.c.write(f);
+      for (const f of frames) p.c.next(f);
       const tag = `sync${++q}`;
-      p.c.write(['', 'time', `proto-peer#${tag}`]);
+      p.c.next(['', 'time', `proto-peer#${tag}`]);
       await until(`answer ${tag}`, () => p.frames.some((f) => f[0] === tag));
     };
     node.db.becomeGlobal();

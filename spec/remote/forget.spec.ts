@@ -10,7 +10,7 @@ import { lastValueFrom } from 'rxjs';
 import type { AempNode } from '../../src/index.js';
 import { connect, type Connection } from '../../src/streams/index.js';
 import { makeNode, rejection, SECRET } from '../helpers/nodes.js';
-import { until } from '../helpers/net.js';
+import { onFrames, until } from '../helpers/net.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,9 +24,9 @@ async function host(): Promise<AempNode> {
 /** A fake peer connected to `node` as `id`, with the frames it received. */
 async function peer(node: AempNode, id: string): Promise<{ c: Connection; frames: unknown[][] }> {
   const c = await connect(node.addresses[0]!, { nodeId: id, secret: SECRET });
-  cleanup.push(async () => c.close());
+  cleanup.push(async () => c.complete());
   const frames: unknown[][] = [];
-  c.onFrame((f) => frames.push(f));
+  onFrames(c, (f) => frames.push(f));
   await until(`${id} up`, () => node.isUp(id));
   return { c, frames };
 }
@@ -38,10 +38,10 @@ describe('state of nodes that came and went', () => {
     const watched = a.port(() => {});
     for (let i = 0; i < 30; i++) {
       const { c, frames } = await peer(a, `visitor${i}`);
-      c.write(['', 'mon1', watched.id.split('#')[1]]);
+      c.next(['', 'mon1', watched.id.split('#')[1]]);
       a.snd(`visitor${i}#inbox`, 'hello', i);
       await until('the message', () => frames.length > 0);
-      c.close('bye');
+      c.error('bye');
       await until(`visitor${i} down`, () => !a.isUp(`visitor${i}`));
     }
     await until('all forgotten', () => tracked(a) === 0);
@@ -52,7 +52,7 @@ describe('state of nodes that came and went', () => {
     const { c } = await peer(a, 'watchedpeer');
     const mon = rejection(lastValueFrom(a.mon('watchedpeer#job')));
     expect(tracked(a)).toBe(1);
-    c.close('bye');
+    c.error('bye');
     const err = await mon;
     expect(err.reason).toEqual(['transport_error', 'watchedpeer', 'Unexpected end-of-file']);
     await until('forgotten after the monitor fired', () => tracked(a) === 0);
@@ -63,7 +63,7 @@ describe('state of nodes that came and went', () => {
     const first = await peer(a, 'phoenix');
     a.snd('phoenix#inbox', 'one');
     await until('first message', () => first.frames.length === 1);
-    first.c.close('bye');
+    first.c.error('bye');
     await until('forgotten', () => tracked(a) === 0);
     const again = await peer(a, 'phoenix');
     a.snd('phoenix#inbox', 'two');

@@ -186,7 +186,7 @@ describe('remote kernel over loopback', () => {
       b.snd(a.nodePortId, 'devnull');
       await up;
       const down = nodeEvent(b, a.id, false);
-      b.network?.node(a.id).link?.close('test cut');
+      b.network?.node(a.id).link?.error('test cut');
       await down;
     }
     expect(events).toEqual([true, false, true, false, true, false]);

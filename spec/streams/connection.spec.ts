@@ -17,11 +17,12 @@ import {
   formatHostPort,
   listen,
   parseHostPort,
+  refuseDuplicate,
   type Connection,
   type TransportOptions,
 } from '../../src/streams/index.js';
 import { caSignedPems, certDir, selfSignedPem, type CertDir } from '../helpers/certs.js';
-import { acceptQueue, collectLogs, connectPair, portOf, rawPeer, withTimeout } from '../helpers/net.js';
+import { acceptQueue, collectLogs, connectPair, onFrames, portOf, rawPeer, withTimeout } from '../helpers/net.js';
 
 let dir: CertDir;
 let shared: string;
@@ -41,7 +42,7 @@ function receive(c: Connection, n: number, ms = 5000): Promise<unknown[][]> {
   const got: unknown[][] = [];
   return withTimeout(
     new Promise((resolve) =>
-      c.onFrame((f) => {
+      onFrames(c, (f) => {
         got.push(f);
         if (got.length === n) resolve(got);
       }),
@@ -67,8 +68,8 @@ async function exchange(a: TransportOptions, b: TransportOptions) {
     const toClient = sample('server', 200);
     const atServer = receive(pair.server, toServer.length);
     const atClient = receive(pair.client, toClient.length);
-    for (const f of toServer) pair.client.write(f);
-    for (const f of toClient) pair.server.write(f);
+    for (const f of toServer) pair.client.next(f);
+    for (const f of toClient) pair.server.next(f);
     expect(await atServer).toEqual(toServer);
     expect(await atClient).toEqual(toClient);
     return {
@@ -289,7 +290,7 @@ describe('two of ours over 127.0.0.1', () => {
       const ok = await connect(listener.addresses[0]!, { nodeId: 'cli2', cert: shared });
       expect(ok.tls).toBe(true);
       expect((await withTimeout(acceptedP, 5000)).remoteNodeId).toBe('cli2');
-      ok.close();
+      ok.complete();
     } finally {
       await listener.close();
     }
@@ -320,7 +321,7 @@ describe('writing', () => {
       const arrived = receive(pair.server, frames.length);
       const spy = vi.spyOn(Socket.prototype, 'write');
       try {
-        for (const f of frames) pair.client.write(f);
+        for (const f of frames) pair.client.next(f);
         expect(spy).not.toHaveBeenCalled(); // nothing before the end of the tick
         await pair.client.drained();
         expect(spy).toHaveBeenCalledTimes(1);
@@ -331,11 +332,11 @@ describe('writing', () => {
       // and two ticks → two writes
       const spy2 = vi.spyOn(Socket.prototype, 'write');
       try {
-        pair.client.write(['a']);
+        pair.client.next(['a']);
         await Promise.resolve();
         await new Promise((r) => setImmediate(r));
-        pair.client.write(['b']);
-        pair.client.write(['c']);
+        pair.client.next(['b']);
+        pair.client.next(['c']);
         await pair.client.drained();
         expect(spy2).toHaveBeenCalledTimes(2);
       } finally {
@@ -357,11 +358,11 @@ describe('writing', () => {
       const peer = await s.peer;
       const frames = sample('us', 100);
       const expectedBytes = frames.map((f) => JSON.stringify(f)).join('');
-      for (const f of frames) conn.write(f);
+      for (const f of frames) conn.next(f);
       await peer.waitBytes(Buffer.byteLength(expectedBytes));
       expect(peer.dataChunks()).toBe(1);
       expect(peer.takeBuffered().toString('utf8')).toBe(expectedBytes);
-      conn.close();
+      conn.complete();
     } finally {
       s.close();
     }
@@ -371,11 +372,11 @@ describe('writing', () => {
     const pair = await connectPair({ nodeId: 'srv', secret: 'x' }, { nodeId: 'cli', secret: 'x' });
     try {
       const arrived = receive(pair.server, 2);
-      pair.client.write(['before']);
+      pair.client.next(['before']);
       const cyclic: unknown[] = ['bad'];
       cyclic.push(cyclic);
-      expect(() => pair.client.write(cyclic)).toThrow(/cbor/);
-      pair.client.write(['after']);
+      expect(() => pair.client.next(cyclic)).toThrow(/cbor/);
+      pair.client.next(['after']);
       expect(await arrived).toEqual([['before'], ['after']]);
     } finally {
       await pair.close();
@@ -389,7 +390,7 @@ describe('writing', () => {
       const seen: number[] = [];
       const sub = pair.client.backlog$.subscribe((n) => seen.push(n));
       const arrived = receive(pair.server, 8, 10_000);
-      for (let i = 0; i < 8; i++) pair.client.write(['big', i, big]);
+      for (let i = 0; i < 8; i++) pair.client.next(['big', i, big]);
       await pair.client.drained();
       expect(pair.client.backlog).toBe(0);
       const got = await arrived;
@@ -406,13 +407,13 @@ describe('writing', () => {
 });
 
 describe('reading', () => {
-  it('frames$ emits the frames and completes when the peer closes', async () => {
+  it('the incoming frames: a stream that completes when the peer closes', async () => {
     const pair = await connectPair({ nodeId: 'srv', secret: 'x' }, { nodeId: 'cli', secret: 'x' });
     try {
-      const all = lastValueFrom(pair.server.frames$.pipe(toArray()));
-      pair.client.write(['one']);
-      pair.client.write(['two', { a: 1 }]);
-      pair.client.close('done');
+      const all = lastValueFrom(pair.server.pipe(toArray()));
+      pair.client.next(['one']);
+      pair.client.next(['two', { a: 1 }]);
+      pair.client.error('done');
       expect(await withTimeout(all, 5000)).toEqual([['one'], ['two', { a: 1 }]]);
       expect(pair.server.closeReason).toBe('Unexpected end-of-file');
       expect(pair.client.closeReason).toBe('done');
@@ -424,10 +425,10 @@ describe('reading', () => {
   it('nothing is read before a handler is set; frames wait (no loss)', async () => {
     const pair = await connectPair({ nodeId: 'srv', secret: 'x' }, { nodeId: 'cli', secret: 'x' });
     try {
-      for (let i = 0; i < 10; i++) pair.client.write([String(i)]);
+      for (let i = 0; i < 10; i++) pair.client.next([String(i)]);
       await pair.client.drained();
       await new Promise((r) => setImmediate(r));
-      const first3 = firstValueFrom(pair.server.frames$.pipe(take(3), toArray()));
+      const first3 = firstValueFrom(pair.server.pipe(take(3), toArray()));
       expect(await withTimeout(first3, 5000)).toEqual([['0'], ['1'], ['2']]);
     } finally {
       await pair.close();
@@ -443,14 +444,14 @@ describe('reading', () => {
     try {
       const got: unknown[] = [];
       const done = new Promise<void>((r) =>
-        pair.server.onFrame((f) => {
+        onFrames(pair.server, (f) => {
           got.push(f);
           if (f[0] === 'boom') throw new Error('handler exploded');
           if (f[0] === 'last') r();
         }),
       );
-      pair.client.write(['boom']);
-      pair.client.write(['last']);
+      pair.client.next(['boom']);
+      pair.client.next(['last']);
       await withTimeout(done, 5000);
       expect(got).toEqual([['boom'], ['last']]);
       await L.waitFor((l) => l.level === 'error' && l.message.includes('handler exploded'));
@@ -465,11 +466,11 @@ describe('the end of a connection', () => {
   it('close() sends what was written before, then completes closed$ on both sides', async () => {
     const pair = await connectPair({ nodeId: 'srv', secret: 'x' }, { nodeId: 'cli', secret: 'x' });
     const arrived = receive(pair.server, 3);
-    pair.client.write(['a']);
-    pair.client.write(['b']);
-    pair.client.write(['c']);
-    pair.client.close('bye');
-    pair.client.write(['dropped']);
+    pair.client.next(['a']);
+    pair.client.next(['b']);
+    pair.client.next(['c']);
+    pair.client.error('bye');
+    pair.client.next(['dropped']);
     expect(await arrived).toEqual([['a'], ['b'], ['c']]);
     await expect(
       withTimeout(lastValueFrom(pair.client.closed$, { defaultValue: 'done' }), 5000),
@@ -491,7 +492,7 @@ describe('the end of a connection', () => {
       });
       const peer = await s.peer;
       const frames: unknown[] = [];
-      conn.onFrame((f) => frames.push(f));
+      onFrames(conn, (f) => frames.push(f));
       peer.write('["complete"]["incompl');
       peer.end();
       const err = await withTimeout(
@@ -516,7 +517,7 @@ describe('the end of a connection', () => {
         framingFormat: ['json'],
       });
       const peer = await s.peer;
-      conn.onFrame(() => {});
+      onFrames(conn, () => {});
       peer.resetAndDestroy();
       const err = await withTimeout(
         lastValueFrom(conn.closed$).catch((e: unknown) => e),
@@ -598,7 +599,7 @@ describe('connect()', () => {
       const err = await connect(listener.addresses[0]!, {
         nodeId: 'cli',
         secret: 'x',
-        admit: (id) => (seen.push(id), `${id} already connected, not connecting again.`),
+        admit: (id) => (seen.push(id), refuseDuplicate(id)),
       }).catch((e: unknown) => e);
       expect((err as Error).message).toBe('srv already connected, not connecting again.');
       expect(seen).toEqual(['srv']);
@@ -626,7 +627,7 @@ describe('listen()', () => {
       for (const a of l.addresses) expect(a).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
       const c = await connect(l.addresses[1]!, { nodeId: 'cli', secret: 'x' });
       expect((await q.next()).remoteNodeId).toBe('cli');
-      c.close();
+      c.complete();
     } finally {
       await l.close();
     }
@@ -673,7 +674,7 @@ describe('listen()', () => {
       expect(l.addresses[0]).toMatch(/^\[::1\]:\d+$/);
       const c = await connect(l.addresses[0]!, { nodeId: 'cli', secret: 'x' });
       expect(c.remote.greeting.kv['peeraddr']).toMatch(/^\[::1\]:\d+$/);
-      c.close();
+      c.complete();
     } finally {
       await l.close();
     }
@@ -721,7 +722,7 @@ describe('a peer written by hand (vector line formats, our auth computation)', (
         ['', 'g_slave'],
         ['', 'g_slave', { "'l": { 'client-json': ['127.0.0.1:39445'] } }],
       ]);
-      conn.write(['', 'g_global']);
+      conn.next(['', 'g_global']);
       await peer.waitBytes(15);
       expect(peer.takeBuffered().toString()).toBe('["","g_global"]');
       peer.socket.destroy();
@@ -738,7 +739,7 @@ describe('a peer written by hand (vector line formats, our auth computation)', (
       expect(conn.remote.framing).toBe('cbor');
       const peer = await s.peer;
       expect(peer.ourGreeting[0]).toContain(`;peeraddr=127.0.0.1:${s.port}`);
-      conn.close();
+      conn.complete();
     } finally {
       s.close();
     }

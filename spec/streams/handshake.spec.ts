@@ -27,6 +27,7 @@ import {
   parseGreeting,
   perlInt,
   perlNumber,
+  refuseDuplicate,
   unparsableGreeting,
   unsupportedRcvAuth,
   unusableRemoteFraming,
@@ -333,7 +334,7 @@ describe('state machine, line by line', () => {
     it('admit refusal (the kernel: already connected)', () => {
       const seen: string[] = [];
       const hs = new Handshake(
-        cfg({ admit: (id) => (seen.push(id), `${id} already connected, not connecting again.`) }),
+        cfg({ admit: (id) => (seen.push(id), refuseDuplicate(id)) }),
       );
       hs.start();
       expect(failure(hs.receiveLine(peerGreeting()))).toBe('peer already connected, not connecting again.');
@@ -354,7 +355,7 @@ describe('state machine, line by line', () => {
     it('an exact echo of an aemp greeting hits the self check first', () => {
       const hs = new Handshake(cfg());
       hs.start();
-      expect(hs.receiveLine(hs.line1)).toEqual([{ type: 'fail', reason: TALK_TO_MYSELF }]);
+      expect(hs.receiveLine(hs.line1)).toEqual([{ type: 'fail', reason: TALK_TO_MYSELF, kind: 'self-connect' }]);
     });
     it('echo attack on a data connection greeting (self check skipped, echo check fires)', () => {
       const line1 = 'aemp-dataconn;1;me;hmac_sha3_512;json;dataconn_id=1@me';
@@ -440,7 +441,7 @@ describe('state machine, line by line', () => {
     it('refuses a wrong hmac', () => {
       const { hs, expectedFrom } = setup();
       const wrong = expectedFrom('hmac_sha3_512', false, 'other')!;
-      expect(hs.receiveLine(`hmac_sha3_512;${wrong};json`)).toEqual([{ type: 'fail', reason: AUTH_FAILURE }]);
+      expect(hs.receiveLine(`hmac_sha3_512;${wrong};json`)).toEqual([{ type: 'fail', reason: AUTH_FAILURE, kind: 'auth' }]);
       expect(AUTH_FAILURE).toBe('authentication failure/shared secret mismatch');
     });
     it('refuses an hmac over the wrong order (own lines first from our view)', () => {
@@ -513,7 +514,7 @@ describe('state machine, line by line', () => {
       const hs = new Handshake(cfg());
       hs.start();
       expect(hs.push(Buffer.from('aemp;1;' + 'x'.repeat(3000)))).toEqual([]);
-      expect(hs.push(Buffer.from('y'.repeat(1200)))).toEqual([{ type: 'fail', reason: lineTooLong(4096) }]);
+      expect(hs.push(Buffer.from('y'.repeat(1200)))).toEqual([{ type: 'fail', reason: lineTooLong(4096), kind: 'protocol' }]);
     });
     it('refuses an over-long auth line', () => {
       const { hs } = toAuth(cfg());

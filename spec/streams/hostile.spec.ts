@@ -5,11 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encode as cborEncode } from 'cbor-x';
-import { authData, connect, listen, type Connection, type Listener } from '../../src/streams/index.js';
+import { authData, connect, listen, refuseDuplicate, type Connection, type Listener } from '../../src/streams/index.js';
 import { certDir, selfSignedPem, type CertDir } from '../helpers/certs.js';
 import {
   acceptQueue,
   collectLogs,
+  onFrames,
   portOf,
   rawPeer,
   withTimeout,
@@ -43,11 +44,11 @@ beforeAll(async () => {
       monitorTimeout: TIMEOUT_S,
       maxFrameBytes: MAX_FRAME,
       log: logs.log,
-      admit: (id) => (id === 'unwelcome' ? `${id} already connected, not connecting again.` : undefined),
+      admit: (id) => (id === 'unwelcome' ? refuseDuplicate(id) : undefined),
     },
     (c) => {
-      c.onFrame((f) => {
-        if (f[0] === 'echo') c.write(f);
+      onFrames(c, (f) => {
+        if (f[0] === 'echo') c.next(f);
       });
       q.onConnection(c);
     },
@@ -67,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env['SHOW_LOGS'])
     for (const l of [...logs.lines, ...tlsLogs.lines]) console.log(l.level, l.message.slice(0, 160));
-  veteran.client.close();
+  veteran.client.complete();
   await listener.close();
   await tlsListener.close();
   dir.cleanup();
@@ -77,13 +78,13 @@ afterAll(async () => {
 async function stillServing(): Promise<void> {
   const c = await connect(listener.addresses[0]!, { nodeId: `good${Math.random()}`, secret: SECRET });
   const server = await q.next();
-  const back = new Promise<unknown[]>((r) => c.onFrame(r));
-  c.write(['echo', 'fresh']);
+  const back = new Promise<unknown[]>((r) => onFrames(c, r));
+  c.next(['echo', 'fresh']);
   expect(await withTimeout(back, 5000)).toEqual(['echo', 'fresh']);
-  c.close();
-  server.close();
-  const back2 = new Promise<unknown[]>((r) => veteran.client.onFrame(r));
-  veteran.client.write(['echo', 'veteran']);
+  c.complete();
+  server.complete();
+  const back2 = new Promise<unknown[]>((r) => onFrames(veteran.client, r));
+  veteran.client.next(['echo', 'veteran']);
   expect(await withTimeout(back2, 5000)).toEqual(['echo', 'veteran']);
   expect(veteran.server.state).toBe('open');
 }

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionError } from '../../src/streams/index.js';
 import { Liveness, QUIET_TICKS } from '../../src/streams/transport/liveness.js';
-import { collectLogs, connectPair, until, type Pair } from '../helpers/net.js';
+import { collectLogs, connectPair, onFrames, until, type Pair } from '../helpers/net.js';
 
 const SECRET = 's3cret';
 const pairs: Pair[] = [];
@@ -35,9 +35,9 @@ describe('transport liveness', () => {
     );
     pairs.push(pair);
     const got: unknown[][] = [];
-    pair.server.onFrame((f) => got.push(f)); // a bare peer: reads, never answers
+    onFrames(pair.server, (f) => got.push(f)); // a bare peer: reads, never answers
     const end = ended(pair.client);
-    pair.client.onFrame(() => {});
+    onFrames(pair.client, () => {});
     await until('the probing side gives up', () => end.done, 5000);
     expect(got).toContainEqual(probe);
     expect(end.error).toBeInstanceOf(ConnectionError);
@@ -62,14 +62,14 @@ describe('transport liveness', () => {
     );
     pairs.push(pair);
     let probes = 0;
-    pair.server.onFrame((f) => {
+    onFrames(pair.server, (f) => {
       if (f[1] === 'time') {
         probes++;
-        pair.server.write(['', 'devnull', Date.now() / 1000]);
+        pair.server.next(['', 'devnull', Date.now() / 1000]);
       }
     });
     const end = ended(pair.client);
-    pair.client.onFrame(() => {});
+    onFrames(pair.client, () => {});
     const t0 = Date.now();
     await until(
       'four probes answered over 2.5 × monitorTimeout',
@@ -87,14 +87,14 @@ describe('transport liveness', () => {
     );
     pairs.push(pair);
     const got: unknown[][] = [];
-    pair.server.onFrame((f) => got.push(f));
-    pair.client.onFrame(() => {});
+    onFrames(pair.server, (f) => got.push(f));
+    onFrames(pair.client, () => {});
     const ends = [ended(pair.client), ended(pair.server)];
     const t0 = Date.now();
     await until('2.5 × monitorTimeout', () => Date.now() - t0 > 1000, 5000);
     expect(ends.map((e) => e.done)).toEqual([false, false]);
     expect(got).toEqual([]); // nothing was sent to keep it open
-    pair.client.write(['still', 'there']);
+    pair.client.next(['still', 'there']);
     await until('the frame', () => got.length === 1, 5000);
     expect(got).toEqual([['still', 'there']]);
   });

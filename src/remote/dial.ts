@@ -8,6 +8,7 @@
  * `RemoteNode`'s methods; it never throws.
  * @module
  */
+import { failureKind, type AdmitRefusal } from '../streams/index.js';
 import type { Link } from './link.js';
 import type { Dial, RemoteNode } from './remoteNode.js';
 
@@ -20,19 +21,22 @@ export interface DialHost {
   /** Seconds: the attempt's deadline and the handshake timeout. */
   readonly options: { readonly connectInterval: number; readonly monitorTimeout: number };
   /** Opens a link (the network's `LinkFactory.connect`). */
-  connect(address: string, admit: (nodeId: string) => string | undefined, signal?: AbortSignal): Promise<Link>;
+  connect(address: string, admit: (nodeId: string) => AdmitRefusal | undefined, signal?: AbortSignal): Promise<Link>;
   /** Timers that the network's `close()` clears. */
   readonly timers: Set<NodeJS.Timeout>;
   /** The addresses of a node: configured, learned from a seed, or looked up. */
   addressesOf(id: string): Promise<readonly string[] | null>;
-  /** Whether our own dial may go on once the peer's greeting names `id` (a text refuses it). */
-  admitOutgoing(id: string): string | undefined;
+  /** Whether our own dial may go on once the peer's greeting names `id` (a typed refusal stops it). */
+  admitOutgoing(id: string): AdmitRefusal | undefined;
   /** Logs. */
   log(level: 'error' | 'warn' | 'info' | 'debug', text: string): void;
 }
 
-/** How a connection closed by the peer in its handshake fails (a refusal looks like this from our side). */
-const PEER_CLOSED = /^(?:Unexpected end-of-file|Connection reset by peer|Broken pipe)$/;
+/** Whether a dial failed because the peer closed it in its handshake (a refusal looks like this from our side). */
+function peerClosed(err: unknown): boolean {
+  const kind = failureKind(err);
+  return kind === 'eof' || kind === 'reset';
+}
 
 /**
  * Seconds between the starts of the dials of one attempt to `count`
@@ -118,7 +122,7 @@ export async function dial(host: DialHost, node: RemoteNode): Promise<void> {
       dials.add(dial);
       // counted in node.greeted while this attempt is the node's (#lost and close reset the count)
       const counted = () => dial.greeted && node.attempt === attempt && !host.isClosed();
-      const admit = (id: string): string | undefined => {
+      const admit = (id: string): AdmitRefusal | undefined => {
         const refusal = host.admitOutgoing(id);
         if (refusal === undefined && id === node.id && node.attempt === attempt) {
           dial.greeted = true;
@@ -133,7 +137,7 @@ export async function dial(host: DialHost, node: RemoteNode): Promise<void> {
           if (!counted() || link.remoteNodeId !== node.id) {
             if (link.remoteNodeId !== node.id)
               host.log('warn', `${address} is node ${link.remoteNodeId}, not ${node.id}`);
-            link.close('not needed');
+            link.error('not needed');
             ended();
             return;
           }
@@ -144,7 +148,7 @@ export async function dial(host: DialHost, node: RemoteNode): Promise<void> {
           dials.delete(dial);
           if (counted()) node.dialEnded();
           if (!dial.abort.signal.aborted) lastError = err instanceof Error ? err.message : String(err);
-          if (PEER_CLOSED.test(lastError)) crossed = true;
+          if (peerClosed(err)) crossed = true;
           ended();
         },
       );

@@ -4,22 +4,24 @@
  * reasoned about apart from sockets.
  * @module
  */
-import type { Observable } from 'rxjs';
+import type { Observable, Observer, Subscribable } from 'rxjs';
 
-/** An authenticated connection to one other node. */
-export interface Link {
+/**
+ * An authenticated connection to one other node: an Observable of incoming
+ * frames (`[portname, ...args]`; reading starts with the first subscription)
+ * and an Observer of outgoing ones.
+ */
+export interface Link extends Subscribable<unknown[]>, Observer<readonly unknown[]> {
   /** The peer's node id (from its greeting). */
   readonly remoteNodeId: string;
   /** Whether we opened it. */
   readonly initiator: boolean;
-  /** Sets the one handler of incoming frames (`[portname, ...args]`). */
-  onFrame(handler: (frame: unknown[]) => void): void;
-  /** Queues one frame; frames written in one tick leave in one socket write. */
-  write(frame: readonly unknown[]): void;
-  /** Completes on a clean close, errors with the reason otherwise. */
+  /** Queues one frame; frames sent in one tick leave in one socket write. Throws for an unencodable frame. */
+  next(frame: readonly unknown[]): void;
+  /** Closes it with a reason (logged). */
+  error(reason: unknown): void;
+  /** The end alone (without reading): completes on a clean close, errors with a typed `ConnectionError` otherwise. */
   readonly closed$: Observable<never>;
-  /** Closes it. */
-  close(reason?: string): void;
   /** Bytes written and not yet handed to the OS; emits on change. */
   readonly backlog$: Observable<number>;
   /** Resolves once everything written so far has left (or the link ended). */

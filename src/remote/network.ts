@@ -22,22 +22,23 @@ import type { Link, NodeEvent } from './link.js';
 import { RemoteNode, type RemoteHost } from './remoteNode.js';
 import { dial, type DialHost } from './dial.js';
 import { Backoff } from './backoff.js';
+import { failureKind, refuseClosing, refuseDuplicate, type AdmitRefusal } from '../streams/index.js';
 
 /** How the network opens and accepts links (the streams layer, or a test double). */
 export interface LinkFactory {
   /**
    * Opens a link to `address`. `admit(nodeId)` is asked once the peer's
-   * greeting names it: a returned text refuses the connection with it.
+   * greeting names it: a returned refusal (kind and text) refuses the connection.
    * `signal` aborts the attempt while it is not established.
    */
-  connect(address: string, admit: (nodeId: string) => string | undefined, signal?: AbortSignal): Promise<Link>;
+  connect(address: string, admit: (nodeId: string) => AdmitRefusal | undefined, signal?: AbortSignal): Promise<Link>;
   /**
    * Listens on `binds`; links arrive authenticated. `abandoned(nodeId)` is
    * told when a connection that `admit` let in fails before it is established.
    */
   listen(
     binds: readonly string[],
-    admit: (nodeId: string) => string | undefined,
+    admit: (nodeId: string) => AdmitRefusal | undefined,
     onLink: (link: Link) => void,
     abandoned?: (nodeId: string) => void,
   ): Promise<{ readonly addresses: readonly string[]; close(): Promise<void> }>;
@@ -339,8 +340,8 @@ export class Network implements RemoteRouter, RemoteHost {
 
   // ---- connecting ----------------------------------------------------------
 
-  #admitOutgoing = (id: string): string | undefined => {
-    if (this.#nodes.get(id)?.link !== undefined) return `${id} already connected, not connecting again.`;
+  #admitOutgoing = (id: string): AdmitRefusal | undefined => {
+    if (this.#nodes.get(id)?.link !== undefined) return refuseDuplicate(id);
     return undefined;
   };
 
@@ -363,12 +364,12 @@ export class Network implements RemoteRouter, RemoteHost {
    * once a connection is up; these rules keep our side from ever completing
    * two connections to it.
    */
-  #admitIncoming(id: string): string | undefined {
-    if (this.#closed) return 'node closing';
+  #admitIncoming(id: string): AdmitRefusal | undefined {
+    if (this.#closed) return refuseClosing();
     const n = this.#nodes.get(id);
-    if (n?.link !== undefined) return `${id} already connected, not connecting again.`;
+    if (n?.link !== undefined) return refuseDuplicate(id);
     if (n?.state === 'connecting' && n.dialling) {
-      if (this.kernel.id < id) return `${id} already connected, not connecting again.`;
+      if (this.kernel.id < id) return refuseDuplicate(id);
       // dials the peer may still complete (our auth line is out) are left to finish: a Perl peer
       // keeps whichever completes first on its side and drops its own dial then
       for (const d of n.dials ?? []) if (!d.greeted) d.abort.abort();
@@ -380,7 +381,7 @@ export class Network implements RemoteRouter, RemoteHost {
   #incoming(link: Link): void {
     const n = this.#nodes.get(link.remoteNodeId);
     if (this.#closed) {
-      link.close('node closing');
+      link.error('node closing');
       return n?.incomingEnded();
     }
     if (n === undefined) return this.node(link.remoteNodeId).attach(link); // (admit always makes it)
@@ -410,7 +411,7 @@ export class Network implements RemoteRouter, RemoteHost {
     // after a loss, a short random wait: two seeds that lost each other do not dial each other in step again
     const again = () => this.#keepSeed(address, 0.05);
     // learn the seed's id from its greeting, as Perl does, whether or not this link is kept
-    const admit = (id: string): string | undefined => {
+    const admit = (id: string): AdmitRefusal | undefined => {
       if (id !== this.kernel.id && this.seedIds.get(address) !== id) {
         this.seedIds.set(address, id);
         if (this.isUp(id)) queueMicrotask(() => this.#seedsKnown.next(id));
@@ -435,7 +436,7 @@ export class Network implements RemoteRouter, RemoteHost {
       if (this.#closed) return;
       this.links.connect(address, admit).then(
         (link) => {
-          if (this.#closed) return link.close('node closing');
+          if (this.#closed) return link.error('node closing');
           const id = link.remoteNodeId;
           this.seedIds.set(address, id);
           const n = uncount();
@@ -447,14 +448,15 @@ export class Network implements RemoteRouter, RemoteHost {
         (err: unknown) => {
           uncount()?.dialEnded();
           const text = err instanceof Error ? err.message : String(err);
-          if (text === 'I refuse to talk to myself') {
+          const kind = failureKind(err);
+          if (kind === 'self-connect') {
             this.#log('info', 'kernel', `seed ${address} is this node itself; dropped from the seed list`);
             this.#selfSeeds.next(address);
             return;
           }
           const known = this.seedIds.get(address);
           const link = known ? this.#nodes.get(known)?.link : undefined;
-          if (link && /already connected/.test(text)) {
+          if (link && kind === 'duplicate') {
             link.closed$.subscribe({ complete: again, error: again }); // connected through another link: watch it
             return;
           }

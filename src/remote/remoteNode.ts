@@ -51,6 +51,9 @@ export interface Dial {
   greeted: boolean;
 }
 
+/** The end of a link's frames, watched through its `closed$` instead. */
+const endWatchedElsewhere = (): void => {};
+
 export class RemoteNode {
   state: RemoteState = 'down';
   link: Link | undefined;
@@ -262,7 +265,7 @@ export class RemoteNode {
       // the other's id; neither side wrote to either while its own dial was pending): both sides
       // keep the one the smaller node id opened, so this one closes without touching the node.
       this.host.log('info', `${this.id}: second connection not needed`);
-      link.close('already connected');
+      link.error('already connected');
       if (this.#greeted === 0 && this.state === 'connecting') this.#flushUp(old);
       return;
     }
@@ -284,9 +287,9 @@ export class RemoteNode {
       // one, as Perl does, but quietly: the node stays up, no monitor fires, nothing is dropped
       // (what was written to the old link has been handed to it and leaves before it closes).
       this.host.log('info', `${this.id}: switched connections`);
-      old.close('switched connections');
+      old.error('switched connections');
       if (this.state === 'up') {
-        link.onFrame((frame) => this.host.receive(this, frame));
+        this.#read(link);
         return;
       }
       // the old one was still being announced: this one takes over its flush below
@@ -312,7 +315,12 @@ export class RemoteNode {
     for (const f of q) this.#write(link, f);
     this.state = 'up';
     this.#settled();
-    link.onFrame((frame) => this.host.receive(this, frame));
+    this.#read(link);
+  }
+
+  /** Reads the peer's frames from `link` (its end is watched through `closed$` by `attach`). */
+  #read(link: Link): void {
+    link.subscribe({ next: (frame) => this.host.receive(this, frame), error: endWatchedElsewhere });
   }
 
   /**
@@ -321,7 +329,7 @@ export class RemoteNode {
    */
   #write(link: Link, frame: readonly unknown[]): void {
     try {
-      link.write(frame);
+      link.next(frame);
     } catch (err) {
       this.host.log('error', `message to ${this.id} dropped, it cannot be encoded: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -392,7 +400,7 @@ export class RemoteNode {
     this.attempt++;
     this.dials = undefined;
     this.#greeted = 0;
-    link?.close('node closing');
+    link?.error('node closing');
     this.#settled();
     const ws = this.#incomingWaiters;
     this.#incomingWaiters = undefined;

@@ -1,6 +1,10 @@
 /**
  * Decodes one complete CBOR data item into plain JS values.
  *
+ * (About 300 lines, kept in one file on purpose: the reader's state lives in
+ * module variables shared by every major type's reader, for speed on the
+ * per-frame path; split across modules it would need exported mutable state.)
+ *
  * The value model (what Perl's CBOR::XS sends, see PROTOCOL.md §3.3):
  *
  * - unsigned/negative integers → `number`; beyond ±(2^53−1) → `bigint`,

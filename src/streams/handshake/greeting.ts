@@ -93,10 +93,10 @@ export function checkGreeting(
   // We adopt only the one sub-protocol we know to tolerate.
   if (protocol === PROTOCOL && g.protocol === DATACONN_PROTOCOL) protocol = g.protocol;
   if (g.protocol !== protocol && g.protocol !== PROTOCOL)
-    throw new HandshakeError(unparsableGreeting(protocol, g.protocol));
+    throw new HandshakeError(unparsableGreeting(protocol, g.protocol), 'protocol');
   if (perlNumber(g.version) !== PROTOCOL_VERSION)
-    throw new HandshakeError(versionMismatch(PROTOCOL_VERSION, g.version));
-  if (!isValidNodeId(g.nodeId)) throw new HandshakeError(badNodeId(g.nodeId));
-  if (protocol === PROTOCOL && g.nodeId === own.nodeId) throw new HandshakeError(TALK_TO_MYSELF);
+    throw new HandshakeError(versionMismatch(PROTOCOL_VERSION, g.version), 'protocol');
+  if (!isValidNodeId(g.nodeId)) throw new HandshakeError(badNodeId(g.nodeId), 'protocol');
+  if (protocol === PROTOCOL && g.nodeId === own.nodeId) throw new HandshakeError(TALK_TO_MYSELF, 'self-connect');
   return protocol;
 }

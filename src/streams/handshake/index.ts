@@ -7,7 +7,7 @@
  */
 export * from './constants.js';
 export * from './texts.js';
-export { HandshakeError } from './handshake-error.js';
+export { HandshakeError, type HandshakeFailureKind, type AdmitRefusal } from './handshake-error.js';
 export { perlNumber, perlInt, perlSplit } from './perl.js';
 export {
   formatGreeting,
@@ -30,11 +30,5 @@ export {
   type GreetingLines,
 } from './auth.js';
 export { LineReader } from './line-reader.js';
-export {
-  Handshake,
-  type HandshakeAction,
-  type HandshakeConfig,
-  type HandshakeResult,
-  type HandshakeState,
-  type TlsRole,
-} from './machine.js';
+export { Handshake } from './machine.js';
+export type { HandshakeAction, HandshakeConfig, HandshakeResult, HandshakeState, TlsRole } from './types.js';

@@ -34,10 +34,10 @@ export class LineReader {
     const start = this.#pos;
     const lf = buf.indexOf(0x0a, start);
     if (lf < 0) {
-      if (buf.length - start >= this.maxLineBytes) throw new HandshakeError(lineTooLong(this.maxLineBytes));
+      if (buf.length - start >= this.maxLineBytes) throw new HandshakeError(lineTooLong(this.maxLineBytes), 'protocol');
       return undefined;
     }
-    if (lf + 1 - start > this.maxLineBytes) throw new HandshakeError(lineTooLong(this.maxLineBytes));
+    if (lf + 1 - start > this.maxLineBytes) throw new HandshakeError(lineTooLong(this.maxLineBytes), 'protocol');
     this.#pos = lf + 1;
     const end = lf > start && buf[lf - 1] === 0x0d ? lf - 1 : lf;
     return buf.subarray(start, end);

@@ -24,6 +24,7 @@ import { LineReader } from './line-reader.js';
 import { chooseAuthMethod, chooseFraming, tlsRole } from './negotiate.js';
 import { createNonce } from './nonce.js';
 import { perlInt } from './perl.js';
+import type { HandshakeAction, HandshakeConfig, HandshakeState, TlsRole } from './types.js';
 import {
   AUTH_FAILURE,
   ECHO_ATTACK,
@@ -37,75 +38,6 @@ import {
   unusableRemoteFraming,
 } from './texts.js';
 
-/** Everything the handshake needs to know about our side. */
-export interface HandshakeConfig {
-  /** Our node id. */
-  readonly nodeId: string;
-  /** The shared secret's octets (a string is taken as UTF-8). */
-  readonly secret?: Uint8Array | string | undefined;
-  /** We have a certificate: announce `tls=1.0` and use TLS if the peer does too. */
-  readonly tls: boolean;
-  /** Methods we may send (`auth_offer`), preference order irrelevant (the peer's order rules). */
-  readonly authOffer: readonly string[];
-  /** Methods we advertise and are willing to verify (`auth_accept`). Others are refused. */
-  readonly authAccept: readonly string[];
-  /** Our framings (`framing_format`), preference order: announced, and what we may send. */
-  readonly framings: readonly string[];
-  /** Framings we can decode; the peer's announced one must be among them. */
-  readonly receivableFramings: readonly string[];
-  /** `peeraddr=` value: the dialled address (connector) or the remote socket address (acceptor). */
-  readonly peerAddr: string;
-  /** Handshake line limit in bytes (LF included); default 4096. */
-  readonly maxLineBytes?: number;
-  /** Our nonce line; default a fresh {@link createNonce}. For tests and replaying captures. */
-  readonly nonce?: string;
-  /** Our greeting line 1 verbatim instead of the formatted one. For replaying captures only. */
-  readonly greetingLine1?: string;
-  /**
-   * Called with the peer's node id once its greeting line 1 passed the
-   * §2.3 checks (protocol `aemp` only). Return an error text to refuse.
-   */
-  readonly admit?: ((remoteNodeId: string) => string | undefined) | undefined;
-}
-
-/** Which end of the TLS session this side is. */
-export type TlsRole = 'client' | 'server';
-
-/** The outcome of a successful handshake. */
-export interface HandshakeResult {
-  /** `aemp`, or `aemp-dataconn` when the peer opened a data connection. */
-  readonly protocol: string;
-  /** The peer's node id (from its greeting, now authenticated). */
-  readonly remoteNodeId: string;
-  /** The peer's parsed greeting line 1. */
-  readonly remoteGreeting: Greeting;
-  /** TLS is in use. */
-  readonly tls: boolean;
-  /** Our TLS role, when TLS is in use. */
-  readonly tlsRole: TlsRole | undefined;
-  /** What we send: the framing we chose and the auth method we used. */
-  readonly local: { readonly framing: string; readonly authMethod: string };
-  /** What the peer sends: its framing (our read side) and its auth method. */
-  readonly remote: { readonly framing: string; readonly authMethod: string };
-}
-
-/** One thing the transport must do, in order. */
-export type HandshakeAction =
-  /** Write these bytes (to the TLS stream once TLS has been started). */
-  | { readonly type: 'write'; readonly data: Uint8Array }
-  /**
-   * Start TLS in `role` on the raw stream now. `rest` holds bytes that came
-   * after the nonce line: they are TLS bytes and belong to the TLS layer.
-   * Feed everything read from the TLS stream to {@link Handshake.push}.
-   */
-  | { readonly type: 'starttls'; readonly role: TlsRole; readonly rest: Uint8Array }
-  /** Authenticated. `rest` = bytes after the auth line's LF: the first data frames. */
-  | { readonly type: 'established'; readonly result: HandshakeResult; readonly rest: Uint8Array }
-  /** Give up with this AEMP error text; close the connection. */
-  | { readonly type: 'fail'; readonly reason: string };
-
-/** The state of a {@link Handshake}. */
-export type HandshakeState = 'new' | 'greeting' | 'nonce' | 'auth' | 'established' | 'failed';
 
 const EMPTY = new Uint8Array(0);
 const LF = 0x0a;
@@ -209,7 +141,7 @@ export class Handshake {
     const out: HandshakeAction[] = [];
     try {
       if (bytes.length + 1 > this.#reader.maxLineBytes || bytes.includes(LF))
-        throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes));
+        throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes), 'protocol');
       this.#onLine(bytes, out);
     } catch (e) {
       this.#fail(e, out);
@@ -230,8 +162,8 @@ export class Handshake {
 
   #fail(e: unknown, out: HandshakeAction[]): void {
     this.#state = 'failed';
-    const reason = e instanceof HandshakeError ? e.message : `internal handshake error: ${String(e)}`;
-    out.push({ type: 'fail', reason });
+    if (e instanceof HandshakeError) out.push({ type: 'fail', reason: e.message, kind: e.kind });
+    else out.push({ type: 'fail', reason: `internal handshake error: ${String(e)}`, kind: 'internal' });
   }
 
   #onLine(line: Uint8Array, out: HandshakeAction[]): void {
@@ -252,7 +184,7 @@ export class Handshake {
     this.#protocol = checkGreeting(g, { nodeId: this.#cfg.nodeId });
     if (this.#protocol === PROTOCOL && this.#cfg.admit) {
       const refusal = this.#cfg.admit(g.nodeId);
-      if (refusal !== undefined) throw new HandshakeError(refusal);
+      if (refusal !== undefined) throw new HandshakeError(refusal.text, refusal.kind);
     }
     this.#peerLine1 = Uint8Array.from(line);
     this.#greeting = g;
@@ -266,16 +198,16 @@ export class Handshake {
       Buffer.compare(peer.line1, this.#own.line1) === 0 &&
       Buffer.compare(peer.line2, this.#own.line2) === 0
     )
-      throw new HandshakeError(ECHO_ATTACK);
+      throw new HandshakeError(ECHO_ATTACK, 'auth');
     const tls = this.#cfg.tls && perlInt(g.kv.tls) === 1;
     const secret = this.#secret;
     const sAuth = chooseAuthMethod(g.authAccept, this.#cfg.authOffer, { tls, secret: secret !== undefined });
-    if (sAuth === undefined) throw new HandshakeError(noCommonAuth(g.fields[3] ?? ''));
+    if (sAuth === undefined) throw new HandshakeError(noCommonAuth(g.fields[3] ?? ''), 'negotiation');
     const sFraming = chooseFraming(g.framings, this.#cfg.framings);
-    if (sFraming === undefined) throw new HandshakeError(noCommonFraming(g.fields[4] ?? ''));
-    if (!tls && !secret) throw new HandshakeError(NO_TLS_NO_SECRET);
+    if (sFraming === undefined) throw new HandshakeError(noCommonFraming(g.fields[4] ?? ''), 'negotiation');
+    if (!tls && !secret) throw new HandshakeError(NO_TLS_NO_SECRET, 'negotiation');
     const data = authData(sAuth, this.#own, peer, { secret, tls });
-    if (data === undefined) throw new HandshakeError(unsupportedSndAuth(sAuth));
+    if (data === undefined) throw new HandshakeError(unsupportedSndAuth(sAuth), 'negotiation');
     this.#peer = peer;
     this.#tls = tls;
     this.#sAuth = sAuth;
@@ -293,12 +225,12 @@ export class Handshake {
 
   #onAuth(line: Uint8Array, out: HandshakeAction[]): void {
     const a = parseAuthLine(utf8.decode(line));
-    if (!isAuthMethod(a.method)) throw new HandshakeError(unsupportedRcvAuth(a.method));
-    if (!this.#cfg.authAccept.includes(a.method)) throw new HandshakeError(authNotAccepted(a.method));
+    if (!isAuthMethod(a.method)) throw new HandshakeError(unsupportedRcvAuth(a.method), 'auth');
+    if (!this.#cfg.authAccept.includes(a.method)) throw new HandshakeError(authNotAccepted(a.method), 'auth');
     const expected = authData(a.method, this.#peer!, this.#own, { secret: this.#secret, tls: this.#tls });
-    if (expected === undefined || !sameAuthData(a.data, expected)) throw new HandshakeError(AUTH_FAILURE);
+    if (expected === undefined || !sameAuthData(a.data, expected)) throw new HandshakeError(AUTH_FAILURE, 'auth');
     if (!this.#cfg.receivableFramings.includes(a.framing))
-      throw new HandshakeError(unusableRemoteFraming(a.framing));
+      throw new HandshakeError(unusableRemoteFraming(a.framing), 'negotiation');
     const g = this.#greeting!;
     this.#state = 'established';
     out.push({

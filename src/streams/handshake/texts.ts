@@ -3,6 +3,7 @@
  * the few of our own where we are stricter than Perl.
  * @module
  */
+import type { AdmitRefusal } from './handshake-error.js';
 
 /** Peer speaks another protocol. */
 export const unparsableGreeting = (expected: string, got: string): string =>
@@ -12,8 +13,12 @@ export const versionMismatch = (we: number, they: string): string =>
   `version mismatch (we: ${we}, they: ${they})`;
 /** Peer announced our own node id. */
 export const TALK_TO_MYSELF = 'I refuse to talk to myself';
-/** The kernel's refusal of a second transport to a node (returned by `admit`). */
+/** The kernel's refusal of a second transport to a node (the text of {@link refuseDuplicate}). */
 export const alreadyConnected = (node: string): string => `${node} already connected, not connecting again.`;
+/** The refusal `admit` returns for a node already connected (or being connected). */
+export const refuseDuplicate = (node: string): AdmitRefusal => ({ kind: 'duplicate', text: alreadyConnected(node) });
+/** The refusal `admit` returns while the node closes. */
+export const refuseClosing = (): AdmitRefusal => ({ kind: 'closing', text: 'node closing' });
 /** Peer's two greeting lines are byte-identical to ours. */
 export const ECHO_ATTACK = 'authentication error, echo attack?';
 /** No auth method of the peer's list is in our offer (and usable). */

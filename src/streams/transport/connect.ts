@@ -5,9 +5,9 @@
 import { connect as netConnect } from 'node:net';
 import { formatHostPort, parseHostPort } from './address.js';
 import type { Connection } from './connection.js';
-import { ConnectionError } from './connection-error.js';
+import { ConnectionError, isRefusal } from './connection-error.js';
 import { resolveOptions, type TransportOptions } from './options.js';
-import { HandshakeFailure, runHandshake } from './run-handshake.js';
+import { runHandshake } from './run-handshake.js';
 
 /**
  * Connects to `address` (`host:port`, `[v6]:port`), runs the handshake and
@@ -15,7 +15,8 @@ import { HandshakeFailure, runHandshake } from './run-handshake.js';
  * and handshake) has a deadline of `connectInterval` seconds (`connect
  * timeout`). Rejects with a {@link ConnectionError} whose message is the AEMP
  * text (`Connection refused`, `I refuse to talk to myself`,
- * `authentication failure/shared secret mismatch` …), or with a `TypeError`
+ * `authentication failure/shared secret mismatch` …) and whose `kind` says
+ * what failed (`refused`, `self-connect`, `auth` …), or with a `TypeError`
  * for invalid options.
  */
 export async function connect(
@@ -26,7 +27,7 @@ export async function connect(
   const opts = resolveOptions(options);
   const hp = parseHostPort(address);
   if (!hp || hp.port === 0)
-    throw new ConnectionError(`${address}: invalid address (expected host:port)`, 'socket');
+    throw new ConnectionError(`${address}: invalid address (expected host:port)`, 'address');
   const peerAddress = formatHostPort(hp.host, hp.port);
   const socket = netConnect({ host: hp.host, port: hp.port });
   try {
@@ -39,11 +40,10 @@ export async function connect(
       signal,
     });
   } catch (e) {
-    if (e instanceof HandshakeFailure) {
+    if (e instanceof ConnectionError) {
       const level =
-        e.refusal || e.code === 'socket' || e.code === 'timeout' || e.code === 'aborted' ? 'debug' : 'warn';
+        isRefusal(e.kind) || e.code === 'socket' || e.code === 'timeout' || e.code === 'aborted' ? 'debug' : 'warn';
       opts.log(level, 'transport', `connect to ${peerAddress} failed: ${e.message}`);
-      throw new ConnectionError(e.message, e.code);
     }
     throw e;
   }

@@ -1,11 +1,19 @@
 /**
- * An authenticated AEMP connection: frames in, frames out, and its end as a
- * stream. Built by {@link connect} and {@link listen}, never directly.
+ * An authenticated AEMP connection with one face, shaped like RxJS's
+ * `WebSocketSubject`: an Observable of incoming frames and an Observer of
+ * outgoing ones. Built by {@link connect} and {@link listen}, never directly.
+ *
+ * (About 390 lines, a third of them TSDoc: reading, writing, liveness and
+ * the end share the socket's listeners and the connection's state; split
+ * further, the per-frame path would call through another object. What is
+ * not on that path lives beside it: `connection-parts.ts` (the sides and
+ * parts), `backlog.ts` (`backlog$`, `drained()`), `frame-guard.ts` (a
+ * throwing subscriber), `liveness.ts`.)
  * @module
  */
 import type { Socket } from 'node:net';
-import { AsyncSubject, Observable, type Subscriber } from 'rxjs';
-import type { LogLevel } from '../../log/log.js';
+import { AsyncSubject, Observable, Subscriber, type Observer, type Subscription } from 'rxjs';
+import type { LogLevel } from '../../log/index.js';
 import {
   FramingError,
   getFraming,
@@ -13,74 +21,58 @@ import {
   type FrameDecoder,
   type FrameEncoder,
 } from '../framing/index.js';
-import type { Greeting, HandshakeResult } from '../handshake/index.js';
-import { ConnectionError, type ConnectionErrorCode } from './connection-error.js';
-import { socketErrorText } from './errno.js';
+import {
+  reasonText,
+  type ConnectionParts,
+  type ConnectionState,
+  type LocalSide,
+  type RemoteSide,
+} from './connection-parts.js';
+import { ConnectionError, type ConnectionFailureKind } from './connection-error.js';
+import { socketErrorKind, socketErrorText } from './errno.js';
+import { BacklogWatchers } from './backlog.js';
+import { guardedNext } from './frame-guard.js';
 import { Liveness } from './liveness.js';
 import type { ResolvedOptions } from './options.js';
 
-/** What we send: our chosen framing and the auth method we used. */
-export interface LocalSide {
-  /** The framing we write (chosen from the peer's list). */
-  readonly framing: string;
-  /** The auth method of our auth line. */
-  readonly authMethod: string;
-}
-
-/** What the peer sends: its framing and auth method, and its greeting. */
-export interface RemoteSide {
-  /** The framing the peer writes (announced in its auth line); our decoder. */
-  readonly framing: string;
-  /** The auth method of the peer's auth line. */
-  readonly authMethod: string;
-  /** The peer's parsed greeting line 1. */
-  readonly greeting: Greeting;
-}
-
-/** Where a connection stands. */
-export type ConnectionState = 'open' | 'closed' | 'failed';
+export type { ConnectionParts, ConnectionState, LocalSide, RemoteSide } from './connection-parts.js';
 
 /** Milliseconds a closed connection waits for the peer's FIN before destroying the socket. */
 const CLOSE_GRACE_MS = 5000;
 const noop = (): void => {};
-const dropFrame = (_frame: Frame): void => {};
-
-/** Everything a {@link Connection} is made from. @internal */
-export interface ConnectionParts {
-  /** The stream frames travel on (the TLS socket under TLS). */
-  readonly stream: Socket;
-  /** The TCP socket underneath (the same as `stream` without TLS). */
-  readonly raw: Socket;
-  /** The handshake's outcome. */
-  readonly result: HandshakeResult;
-  /** Bytes received right after the peer's auth line: the first frames. */
-  readonly rest: Uint8Array;
-  /** Whether we opened the connection. */
-  readonly initiator: boolean;
-  /** The peer's address, `host:port`. */
-  readonly peerAddress: string;
-  /** The resolved transport options. */
-  readonly opts: ResolvedOptions;
-}
+/** Where a frame goes: one function per subscriber. */
+type Sink = (frame: Frame) => void;
+const NO_SINKS: readonly Sink[] = [];
 
 /**
- * One authenticated connection to another node.
+ * One authenticated connection to another node, with one face:
  *
- * - Readable side: {@link onFrame} sets the one handler of decoded frames
- *   (reading starts when it is first set); {@link frames$} is the same as a
- *   stream.
- * - Writable side: {@link write} encodes a frame at once (an unencodable
- *   frame throws to the caller) and queues it; everything written in one
- *   tick leaves in one socket write.
- * - The end: {@link closed$} completes when we {@link close} it or the peer
- *   closes it between frames, and errors with a {@link ConnectionError}
- *   otherwise (socket error, undecodable data, end of file inside a frame,
- *   no data for `monitorTimeout` inside a frame or — with a `probe` — at all:
- *   see `liveness.ts`).
+ * ```ts
+ * conn.subscribe({ next: (frame) => …, complete: () => …, error: (e: ConnectionError) => … });
+ * conn.next(['port', 'hello']); // send
+ * conn.complete();              // close cleanly
+ * conn.error('not needed');     // close, with a reason for the log
+ * ```
+ *
+ * - Incoming: subscribing delivers the decoded frames, synchronously from
+ *   the socket's data event; reading starts with the first subscription
+ *   (until then the peer is held back by TCP flow control). Frames that
+ *   arrive while nobody is subscribed are dropped. A subscriber's `next`
+ *   that throws is logged and does not stop the connection.
+ * - Outgoing: {@link next} encodes a frame at once (an unencodable frame
+ *   throws to the caller) and queues it; everything sent in one tick leaves
+ *   in one socket write. {@link complete} and {@link error} close it (what
+ *   was sent before still leaves).
+ * - The end: the incoming stream (and {@link closed$}, the end alone)
+ *   completes when we close it or the peer closes it between frames, and
+ *   errors with a {@link ConnectionError} otherwise — its `kind` says what
+ *   failed: `socket`/`refused`, `framing` (undecodable data), `eof` (end of
+ *   file inside a frame), `timeout` (no data for `monitorTimeout` inside a
+ *   frame or — with a `probe` — at all: see `liveness.ts`).
  *   {@link closeReason} holds the text either way (`Unexpected end-of-file`
  *   for a peer close, as Perl reports it).
  */
-export class Connection {
+export class Connection extends Observable<Frame> implements Observer<readonly unknown[]> {
   /** The peer's node id (authenticated). */
   readonly remoteNodeId: string;
   /** Our framing and auth method. */
@@ -95,10 +87,11 @@ export class Connection {
   readonly protocol: string;
   /** The peer's address: the dialled `host:port` (connector) or the remote socket address (acceptor). */
   readonly peerAddress: string;
-  /** Completes on a clean close, errors with {@link ConnectionError} otherwise. Late subscribers get the end too. */
+  /**
+   * The end alone, without reading: completes on a clean close, errors with
+   * a {@link ConnectionError} otherwise. Late subscribers get the end too.
+   */
   readonly closed$: Observable<never>;
-  /** Decoded frames as a stream (installs the frame handler; see {@link onFrame}); ends like {@link closed$}. */
-  readonly frames$: Observable<Frame>;
   /** {@link backlog} now and whenever it changes (after each socket write and its completion). */
   readonly backlog$: Observable<number>;
 
@@ -110,18 +103,18 @@ export class Connection {
   readonly #closed = new AsyncSubject<never>();
   #state: ConnectionState = 'open';
   #reason: string | undefined;
-  #handler: (frame: Frame) => void = dropFrame;
+  /** The subscribers' sinks of incoming frames (replaced, never mutated: delivery iterates a snapshot). */
+  #sinks: readonly Sink[] = NO_SINKS;
   #reading = false;
   #rest: Uint8Array | undefined;
   #flushScheduled = false;
-  #frameSubs: Set<Subscriber<Frame>> | undefined;
-  #backlogSubs: Set<Subscriber<number>> | undefined;
-  #drainWaiters: (() => void)[] | undefined;
+  readonly #backlog: BacklogWatchers;
   #graceTimer: NodeJS.Timeout | undefined;
   readonly #live: Liveness;
 
   /** @internal — made by `connect`/`listen` after a successful handshake. */
   constructor(p: ConnectionParts) {
+    super(Connection.#subscribeFrames);
     const r = p.result;
     this.remoteNodeId = r.remoteNodeId;
     this.local = r.local;
@@ -141,8 +134,8 @@ export class Connection {
     this.#encoder = outFraming.createEncoder();
     this.#rest = p.rest.length > 0 ? p.rest : undefined;
     this.closed$ = this.#closed.asObservable();
-    this.frames$ = new Observable<Frame>((sub) => this.#subscribeFrames(sub));
-    this.backlog$ = new Observable<number>((sub) => this.#subscribeBacklog(sub));
+    this.#backlog = new BacklogWatchers(() => this.#stream.writableLength, this.closed$);
+    this.backlog$ = this.#backlog.backlog$;
     this.#live = new Liveness(p.opts.monitorTimeout, { probe: this.#probe, quiet: this.#quiet });
 
     const s = this.#stream;
@@ -158,19 +151,61 @@ export class Connection {
     return this.#state;
   }
 
-  /** Why it ended: the `close()` reason, `Unexpected end-of-file`, or the error text; `undefined` while open. */
+  /** Why it ended: the reason given to `error()` (`closed` for `complete()`), `Unexpected end-of-file`, or the error text; `undefined` while open. */
   get closeReason(): string | undefined {
     return this.#reason;
   }
 
   /**
-   * Sets THE handler of incoming frames (replacing any earlier one and
-   * {@link frames$}' subscribers). Reading from the socket starts with the
-   * first call; until then the peer is held back by TCP flow control. A
-   * handler that throws is logged and does not stop the connection.
+   * Subscribes to the incoming frames (see the class notes). A `next`
+   * handler given here directly that throws is logged (level `error`) and
+   * the connection goes on.
    */
-  onFrame(handler: (frame: Frame) => void): void {
-    this.#handler = handler;
+  override subscribe(observerOrNext?: Partial<Observer<Frame>> | ((value: Frame) => void) | null): Subscription {
+    if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext); // an operator's
+    // A direct subscriber: its `next` is called straight from the data event (no Subscriber layers
+    // on the per-frame path); its end comes from closed$, as RxJS would deliver it (an error
+    // without an error handler is reported as unhandled).
+    const o = typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
+    const end = this.closed$.subscribe({
+      complete: o.complete && (() => o.complete!()),
+      error: o.error && ((e: unknown) => o.error!(e)),
+    });
+    if (o.next && !end.closed) end.add(this.#addSink(guardedNext(o, this.#handlerThrew)));
+    return end;
+  }
+
+  readonly #handlerThrew = (e: unknown): void => {
+    this.#opts.log(
+      'error',
+      'transport',
+      `${this.#label()}: frame handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+  };
+
+  /** The Observable's subscribe function, for operators' Subscribers (`this` is the connection). */
+  static #subscribeFrames(this: Observable<Frame>, sub: Subscriber<Frame>): () => void {
+    const self = this as Connection;
+    const end = self.closed$.subscribe({
+      complete: () => sub.complete(),
+      error: (e: unknown) => sub.error(e),
+    });
+    if (!end.closed) end.add(self.#addSink((f) => sub.next(f)));
+    return () => end.unsubscribe();
+  }
+
+  /** Adds a sink (reading starts with the first); returns its removal. */
+  #addSink(sink: Sink): () => void {
+    if (this.#state !== 'open') return noop;
+    this.#sinks = [...this.#sinks, sink];
+    this.#startReading();
+    return () => {
+      this.#sinks = this.#sinks.filter((s) => s !== sink);
+    };
+  }
+
+  /** Reading from the socket starts with the first subscriber. */
+  #startReading(): void {
     if (this.#reading || this.#state !== 'open') return;
     this.#reading = true;
     this.#live.start();
@@ -183,12 +218,12 @@ export class Connection {
   }
 
   /**
-   * Queues one frame (`[portname, ...args]`). It is encoded now — an
+   * Sends one frame (`[portname, ...args]`). It is encoded now — an
    * unencodable frame throws a `FramingError` here and nothing of it is
    * sent — and leaves with every other frame of this tick in one socket
-   * write. Frames written after the connection ended are dropped.
+   * write. Frames sent after the connection ended are dropped.
    */
-  write(frame: readonly unknown[]): void {
+  next(frame: readonly unknown[]): void {
     if (this.#state !== 'open') return;
     this.#encoder.write(frame);
     if (!this.#flushScheduled) {
@@ -209,16 +244,26 @@ export class Connection {
   /** Resolves once everything written so far has left for the kernel (or the connection ended). */
   drained(): Promise<void> {
     if (this.#state !== 'open' || (this.backlog === 0 && !this.#flushScheduled)) return Promise.resolve();
-    return new Promise((resolve) => (this.#drainWaiters ??= []).push(resolve));
+    return this.#backlog.wait();
+  }
+
+  /** Closes the connection cleanly: as {@link error} with the reason `closed`. */
+  complete(): void {
+    this.#close('closed');
   }
 
   /**
-   * Closes the connection: frames already written are still sent, then the
-   * socket is shut down; incoming data is ignored from now on.
-   * {@link closed$} completes. `reason` is logged (level debug) and kept in
-   * {@link closeReason}.
+   * Closes the connection with a reason (a string or an Error: its message):
+   * frames already sent still leave, then the socket is shut down; incoming
+   * data is ignored from now on. It is our own close, so the incoming
+   * stream and {@link closed$} complete. The reason is logged (level debug)
+   * and kept in {@link closeReason}; the peer sees an end of file.
    */
-  close(reason = 'closed'): void {
+  error(reason?: unknown): void {
+    this.#close(reasonText(reason));
+  }
+
+  #close(reason: string): void {
     if (this.#state !== 'open') return;
     this.#flush();
     this.#end('closed', reason);
@@ -249,34 +294,9 @@ export class Connection {
 
   readonly #deliver = (frame: Frame): void => {
     if (this.#state !== 'open') return;
-    try {
-      this.#handler(frame);
-    } catch (e) {
-      this.#opts.log(
-        'error',
-        'transport',
-        `${this.#label()}: frame handler threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-      );
-    }
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!(frame);
   };
-
-  #subscribeFrames(sub: Subscriber<Frame>): () => void {
-    const subs = (this.#frameSubs ??= new Set());
-    subs.add(sub);
-    if (subs.size === 1) {
-      this.onFrame((f) => {
-        for (const s of subs) s.next(f);
-      });
-    }
-    const end = this.closed$.subscribe({
-      complete: () => sub.complete(),
-      error: (e: unknown) => sub.error(e),
-    });
-    return () => {
-      subs.delete(sub);
-      end.unsubscribe();
-    };
-  }
 
   // ---- writing ---------------------------------------------------------------
 
@@ -285,45 +305,21 @@ export class Connection {
     if (this.#state !== 'open' || this.#encoder.frames === 0) return;
     const bytes = this.#encoder.flush();
     this.#stream.write(bytes, this.#afterWrite);
-    if (this.#backlogSubs) this.#emitBacklog();
+    this.#backlog.written();
   };
 
   readonly #afterWrite = (err?: Error | null): void => {
     if (err) return; // reported by the 'error' event
     if (this.backlog > 0) this.#live.heard(); // stuck behind our own bytes, but the peer takes them in
-    if (this.#backlogSubs) this.#emitBacklog();
-    if (this.#drainWaiters && this.backlog === 0) this.#releaseDrainWaiters();
+    this.#backlog.sent();
   };
-
-  #subscribeBacklog(sub: Subscriber<number>): () => void {
-    const subs = (this.#backlogSubs ??= new Set());
-    subs.add(sub);
-    sub.next(this.backlog);
-    const end = this.closed$.subscribe({ complete: () => sub.complete(), error: () => sub.complete() });
-    return () => {
-      subs.delete(sub);
-      if (subs.size === 0) this.#backlogSubs = undefined;
-      end.unsubscribe();
-    };
-  }
-
-  #emitBacklog(): void {
-    const n = this.backlog;
-    for (const s of this.#backlogSubs ?? []) s.next(n);
-  }
-
-  #releaseDrainWaiters(): void {
-    const w = this.#drainWaiters;
-    this.#drainWaiters = undefined;
-    for (const resolve of w ?? []) resolve();
-  }
 
   // ---- liveness (see liveness.ts) ---------------------------------------------
 
   readonly #probe = (): void => {
     if (this.#opts.probe === undefined) return;
     try {
-      this.write(this.#opts.probe);
+      this.next(this.#opts.probe);
     } catch (e) {
       this.#opts.log('error', 'transport', `${this.#label()}: liveness probe cannot be sent: ${String(e)}`);
     }
@@ -342,7 +338,7 @@ export class Connection {
 
   readonly #onError = (err: Error): void => {
     if (this.#state !== 'open') return;
-    this.#fail(socketErrorText(err), 'socket', 'info', err);
+    this.#fail(socketErrorText(err), socketErrorKind(err), 'info', err);
   };
 
   readonly #onEnd = (): void => {
@@ -361,20 +357,20 @@ export class Connection {
     this.#fail('Unexpected end-of-file', 'eof', 'info');
   };
 
-  #fail(text: string, code: ConnectionErrorCode, level: LogLevel, cause?: unknown): void {
+  #fail(text: string, kind: ConnectionFailureKind, level: LogLevel, cause?: unknown): void {
     this.#end('failed', text);
     this.#opts.log(level, 'transport', `${this.#label()}: connection closed: ${text}`);
     this.#destroy();
-    this.#closed.error(new ConnectionError(text, code, cause === undefined ? undefined : { cause }));
+    this.#closed.error(new ConnectionError(text, kind, cause === undefined ? undefined : { cause }));
   }
 
   #end(state: ConnectionState, reason: string): void {
     this.#state = state;
     this.#reason = reason;
     this.#live.stop();
-    this.#handler = dropFrame;
+    this.#sinks = NO_SINKS;
     this.#rest = undefined;
-    if (this.#drainWaiters) this.#releaseDrainWaiters();
+    this.#backlog.release();
   }
 
   #destroy(): void {

@@ -29,3 +29,15 @@ export function socketErrorText(err: unknown): string {
   }
   return String(err);
 }
+
+/**
+ * The failure kind of a socket error: `refused` for `ECONNREFUSED`, `reset`
+ * for `ECONNRESET`/`EPIPE` (the peer dropped the connection), `socket`
+ * otherwise.
+ */
+export function socketErrorKind(err: unknown): 'refused' | 'reset' | 'socket' {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
+  return 'socket';
+}

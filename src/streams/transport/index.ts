@@ -9,7 +9,14 @@
 export { connect } from './connect.js';
 export { listen, type Listener } from './listen.js';
 export { Connection, type ConnectionState, type LocalSide, type RemoteSide } from './connection.js';
-export { ConnectionError, type ConnectionErrorCode } from './connection-error.js';
+export {
+  ConnectionError,
+  codeOfKind,
+  failureKind,
+  isRefusal,
+  type ConnectionErrorCode,
+  type ConnectionFailureKind,
+} from './connection-error.js';
 export { type TransportOptions } from './options.js';
 export { formatHostPort, parseHostPort, parsePort, type HostPort } from './address.js';
 export { expandBind, wildcardAddresses } from './binds.js';

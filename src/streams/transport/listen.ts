@@ -6,10 +6,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { formatHostPort, type HostPort } from './address.js';
 import { expandBind } from './binds.js';
 import type { Connection } from './connection.js';
-import { ConnectionError } from './connection-error.js';
-import { socketErrorText } from './errno.js';
+import { ConnectionError, isRefusal } from './connection-error.js';
+import { socketErrorKind, socketErrorText } from './errno.js';
 import { resolveOptions, type ResolvedOptions, type TransportOptions } from './options.js';
-import { HandshakeFailure, runHandshake } from './run-handshake.js';
+import { runHandshake } from './run-handshake.js';
 
 /** The listening side of a node. */
 export interface Listener {
@@ -26,7 +26,7 @@ function listenOne(hp: HostPort, onSocket: (s: Socket) => void): Promise<Server>
   return new Promise((resolve, reject) => {
     const server = createServer(onSocket);
     const onError = (err: Error) => {
-      reject(new ConnectionError(`${formatHostPort(hp.host, hp.port)}: ${socketErrorText(err)}`, 'socket'));
+      reject(new ConnectionError(`${formatHostPort(hp.host, hp.port)}: ${socketErrorText(err)}`, socketErrorKind(err)));
     };
     server.once('error', onError);
     server.listen({ host: hp.host, port: hp.port }, () => {
@@ -69,7 +69,7 @@ export async function listen(
   const targets: HostPort[] = [];
   for (const b of binds) {
     const list = expandBind(b);
-    if (!list) throw new ConnectionError(`${b}: invalid bind address`, 'socket');
+    if (!list) throw new ConnectionError(`${b}: invalid bind address`, 'address');
     if (list.length === 0) opts.log('warn', 'transport', `bind ${b}: no matching interface address`);
     targets.push(...list);
   }
@@ -115,7 +115,7 @@ function accept(
   runHandshake({ socket, initiator: false, peerAddress, opts }).then(
     (conn) => {
       pending.delete(socket);
-      if (isClosed()) return conn.close('listener closed');
+      if (isClosed()) return conn.error('listener closed');
       opts.log(
         'debug',
         'transport',
@@ -134,7 +134,7 @@ function accept(
     (e: unknown) => {
       pending.delete(socket);
       // Handshakes cut short by our own close() are not the peer's fault.
-      const routine = isClosed() || (e instanceof HandshakeFailure && e.refusal);
+      const routine = isClosed() || (e instanceof ConnectionError && isRefusal(e.kind));
       const text = e instanceof Error ? e.message : String(e);
       opts.log(routine ? 'info' : 'warn', 'transport', `handshake with ${peerAddress} failed: ${text}`);
     },

@@ -10,6 +10,7 @@ import { DEFAULTS, type ResolvedConfig } from '../../config/index.js';
 import type { LogFn } from '../../log/index.js';
 import { SUPPORTED_FRAMINGS } from '../framing/index.js';
 import { isValidNodeId } from '../handshake/index.js';
+import type { AdmitRefusal } from '../handshake/index.js';
 import { tlsMaterial, type TlsMaterial } from './tls-material.js';
 
 /** How a node's transport behaves; every field but `nodeId` has Perl's default. */
@@ -53,10 +54,11 @@ export interface TransportOptions {
   readonly log?: LogFn | undefined;
   /**
    * Called once the peer's greeting line 1 is parsed (after the protocol,
-   * version and self checks); return an error text to refuse the connection
-   * (the kernel uses it for `<node> already connected, not connecting again.`).
+   * version and self checks); return a refusal (kind and text) to refuse the
+   * connection (the kernel uses `refuseDuplicate(node)`: `<node> already
+   * connected, not connecting again.`).
    */
-  admit?(remoteNodeId: string): string | undefined;
+  admit?(remoteNodeId: string): AdmitRefusal | undefined;
   /**
    * Called when a handshake that `admit` let in fails before it is
    * established (so the kernel knows that connection from the node is no
@@ -80,7 +82,7 @@ export interface ResolvedOptions {
   readonly maxFrameBytes: number;
   readonly nodelay: boolean;
   readonly log: LogFn;
-  readonly admit: ((remoteNodeId: string) => string | undefined) | undefined;
+  readonly admit: ((remoteNodeId: string) => AdmitRefusal | undefined) | undefined;
   readonly abandoned: ((remoteNodeId: string) => void) | undefined;
 }
 

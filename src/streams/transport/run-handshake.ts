@@ -9,14 +9,13 @@ import { SUPPORTED_FRAMINGS } from '../framing/index.js';
 import {
   Handshake,
   PROTOCOL,
-  TALK_TO_MYSELF,
   handshakeTimeout,
   type HandshakeAction,
   type HandshakeResult,
 } from '../handshake/index.js';
 import { Connection } from './connection.js';
-import { ConnectionError, type ConnectionErrorCode } from './connection-error.js';
-import { socketErrorText } from './errno.js';
+import { ConnectionError, type ConnectionFailureKind } from './connection-error.js';
+import { socketErrorKind, socketErrorText } from './errno.js';
 import type { ResolvedOptions } from './options.js';
 import { startTls } from './start-tls.js';
 
@@ -36,22 +35,10 @@ export interface HandshakeJob {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A failed handshake: the error and whether it was a routine refusal (self, already connected). @internal */
-export class HandshakeFailure extends ConnectionError {
-  constructor(
-    text: string,
-    code: ConnectionErrorCode,
-    /** A refusal by `admit` or the self check: routine, not a fault. */
-    readonly refusal: boolean,
-  ) {
-    super(text, code);
-  }
-}
-
 /**
  * Runs the AEMP handshake on `job.socket`. Resolves with the authenticated
- * connection; rejects with a {@link HandshakeFailure} (the socket is
- * destroyed then). Never throws synchronously.
+ * connection; rejects with a {@link ConnectionError} whose `kind` says what
+ * failed (the socket is destroyed then). Never throws synchronously.
  */
 export function runHandshake(job: HandshakeJob): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {
@@ -59,7 +46,6 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
     let stream: Socket = socket;
     let tlsQueue: Uint8Array[] | undefined;
     let settled = false;
-    let refusal: string | undefined;
     /** The node id `admit` let in: told to `abandoned` if this handshake then fails. */
     let admitted: string | undefined;
     const timers: NodeJS.Timeout[] = [];
@@ -79,14 +65,14 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
         admit:
           opts.admit &&
           ((id: string) => {
-            refusal = opts.admit!(id);
+            const refusal = opts.admit!(id);
             if (refusal === undefined) admitted = id;
             return refusal;
           }),
       });
     } catch (e) {
       socket.destroy();
-      reject(new HandshakeFailure(`handshake setup failed: ${String(e)}`, 'handshake', false));
+      reject(new ConnectionError(`handshake setup failed: ${String(e)}`, 'internal'));
       return;
     }
 
@@ -102,7 +88,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
       job.signal?.removeEventListener('abort', onAbort);
     };
 
-    const fail = (text: string, code: ConnectionErrorCode) => {
+    const fail = (text: string, kind: ConnectionFailureKind) => {
       if (settled) return;
       settled = true;
       hs.abort(text);
@@ -111,8 +97,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
       stream.on('error', noop);
       stream.destroy();
       socket.destroy();
-      const routine = text === TALK_TO_MYSELF || (refusal !== undefined && text === refusal);
-      reject(new HandshakeFailure(text, code, routine));
+      reject(new ConnectionError(text, kind));
       abandon();
     };
 
@@ -140,7 +125,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
             write(a.data);
             break;
           case 'fail':
-            return fail(a.reason, 'handshake');
+            return fail(a.reason, a.kind ?? 'aborted');
           case 'starttls':
             upgrade(a.role, a.rest);
             break;
@@ -171,7 +156,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
 
     const establish = (result: HandshakeResult, rest: Uint8Array) => {
       if (result.protocol !== PROTOCOL)
-        return fail(`${result.protocol}: data connections are not supported`, 'handshake');
+        return fail(`${result.protocol}: data connections are not supported`, 'protocol');
       settled = true;
       detach();
       let conn: Connection;
@@ -188,7 +173,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
       } catch (e) {
         socket.destroy();
         stream.destroy();
-        reject(new HandshakeFailure(`connection setup failed: ${String(e)}`, 'handshake', false));
+        reject(new ConnectionError(`connection setup failed: ${String(e)}`, 'internal'));
         abandon();
         return;
       }
@@ -197,7 +182,7 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
 
     const onData = (chunk: Uint8Array) => run(hs.push(chunk));
     const onEnd = () => fail('Unexpected end-of-file', 'eof');
-    const onError = (err: Error) => fail(socketErrorText(err), 'socket');
+    const onError = (err: Error) => fail(socketErrorText(err), socketErrorKind(err));
     const onAbort = () => fail('aborted', 'aborted');
 
     function begin() {
