@@ -157,7 +157,7 @@ describe('db parts: changes (g_upd, g_chg2)', () => {
         fitsFrames(msgs);
         const fits = approxBytes(wire(set)) + approxBytes(del) <= limits.budget;
         if (fits) expect(msgs).toHaveLength(1);
-        const setOut: FamilyRecord = {};
+        const setOut: FamilyRecord = Object.create(null) as FamilyRecord; // a key "__proto__" is a key
         const delOut: string[] = [];
         for (const m of msgs) {
           expect(m[0]).toBe('g_upd');
