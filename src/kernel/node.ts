@@ -48,8 +48,13 @@ export interface KernelIdentity {
 /**
  * A node's kernel: the local half of a node. `createNode` wraps it with the
  * network parts; used alone it is a node nobody can reach.
+ *
+ * It is also the `NodePortHost` of its node port and the `RouterHost` of its
+ * network: both are checked where it is handed over (`handleNodeMessage`,
+ * `new Network`), not in an `implements` clause, because the members they
+ * need are internal and the shipped declarations leave them out.
  */
-export class Kernel implements PortHost, NodePortHost, RouterHost {
+export class Kernel implements PortHost {
   /** This node's id. */
   readonly id: string;
   /** The node port's id, `nodeid#`. */
@@ -541,3 +546,6 @@ function isCallOptions(v: unknown): v is CallOptions {
   const keys = Object.keys(v);
   return keys.length === 1 && keys[0] === 'timeout';
 }
+
+/** Compile-time check: a kernel is the host its node port and its network need (see {@link Kernel}). */
+const _asHosts = (k: Kernel): NodePortHost & RouterHost => k;

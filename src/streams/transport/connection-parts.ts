@@ -28,7 +28,7 @@ export interface RemoteSide {
 /** Where a connection stands. */
 export type ConnectionState = 'open' | 'closed' | 'failed';
 
-/** Everything a {@link Connection} is made from. @internal */
+/** Everything a {@link Connection} is made from (the transport's `connect` and `listen` make them). */
 export interface ConnectionParts {
   /** The stream frames travel on (the TLS socket under TLS). */
   readonly stream: Socket;
