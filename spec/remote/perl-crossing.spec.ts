@@ -1,7 +1,7 @@
 /**
- * KNOWN DEFECT (found by `interop/perl/crossing.ts`, about 6 trials in 1000
- * against Perl AnyEvent::MP 2.02): crossing connects with a Perl peer whose
- * node id is smaller than ours.
+ * Crossing connects with a Perl peer whose node id is smaller than ours
+ * (found by `interop/perl/crossing.ts`, about 6 trials in 1000 against Perl
+ * AnyEvent::MP 2.02 before the fix).
  *
  * A Perl node refuses a second connection only when one is already
  * *established* on its side; two that are both past their greetings both
@@ -13,17 +13,13 @@
  * So against a Perl peer the only safe rule is: never have our auth line out
  * on two connections to the same node at once.
  *
- * Ours breaks it in one interleaving: our dial D has passed the Perl node's
- * greeting (our auth line is out on it), then the Perl node's own connection
- * P comes in; as the larger id we admit P and send our auth line on P as
- * well. Which of the two Perl keeps then depends on its event loop; either
- * way the link dies, our monitors fire `transport_error` and queued messages
- * are lost. The wanted behaviour: hold our auth line on P until D ends — D
- * established: refuse P; D refused by the peer (one of ours as the smaller
- * side does that): go on with P.
+ * The interleaving: our dial D has passed the Perl node's greeting (our auth
+ * line is out on it), then the Perl node's own connection P comes in. Ours
+ * (the larger id) holds its auth line on P until D ends — D established:
+ * refuse P; D refused by the peer (one of ours as the smaller side does
+ * that): go on with P (`Network`'s `#admitIncoming`).
  *
- * This spec plays the Perl node by hand and asserts the wanted behaviour; it
- * is marked `it.fails` while the defect stands (drop `.fails` with the fix).
+ * This spec plays the Perl node by hand and asserts that rule.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -52,8 +48,8 @@ const auth = (own: string[], theirs: string[]) =>
     .update(`${own.join('\n')}\n${theirs.join('\n')}\n`)
     .digest('hex')};json\n`;
 
-describe('crossing connects with a Perl peer (smaller id): known defect', () => {
-  it.fails('ours never has its auth line out on two connections to the Perl node at once', async () => {
+describe('crossing connects with a Perl peer (smaller id)', () => {
+  it('ours never has its auth line out on two connections to the Perl node at once', async () => {
     // the Perl node's listener: accepts our dial D
     let accepted!: (s: RawPeer) => void;
     const dialIn = new Promise<RawPeer>((r) => (accepted = r));

@@ -342,6 +342,40 @@ describe('state machine, line by line', () => {
       expect(hs.state).toBe('failed');
       expect(hs.receiveLine(NONCE_B)).toEqual([]);
     });
+    it("admit 'hold': no auth line until resume; resume(undefined) goes on with the lines read meanwhile", () => {
+      const a = new Handshake(cfg({ admit: () => 'hold' }));
+      const b = new Handshake(cfg({ nodeId: 'peer', nonce: NONCE_B }));
+      const fromB = b.start()[0] as { data: Uint8Array };
+      a.start();
+      // the peer's greeting and nonce in one chunk: nothing is written while held
+      expect(a.push(fromB.data)).toEqual([]);
+      expect(a.held).toBe(true);
+      expect(a.state).toBe('nonce');
+      const bActs = b.push(Buffer.from(`${a.line1}\n${a.line2}\n`));
+      const bAuth = bActs.find((x) => x.type === 'write') as { data: Uint8Array };
+      expect(a.push(bAuth.data)).toEqual([]); // the peer's auth line waits too
+      const acts = a.resume(undefined);
+      expect(acts.map((x) => x.type)).toEqual(['write', 'established']);
+      expect(text(acts[0])).toMatch(/^hmac_sha3_512;/);
+      expect(b.push((acts[0] as { data: Uint8Array }).data)[0]!.type).toBe('established');
+      expect(a.resume(undefined)).toEqual([]); // nothing held any more
+    });
+    it("admit 'hold' then a refusal: fails with it, no auth line written", () => {
+      const hs = new Handshake(cfg({ admit: () => 'hold' }));
+      hs.start();
+      expect(hs.receiveLine(peerGreeting())).toEqual([]);
+      expect(hs.receiveLine(NONCE_B)).toEqual([]);
+      expect(hs.resume(refuseDuplicate('peer'))).toEqual([
+        { type: 'fail', reason: 'peer already connected, not connecting again.', kind: 'duplicate' },
+      ]);
+      expect(hs.state).toBe('failed');
+    });
+    it("admit 'hold': a peer flooding lines meanwhile is cut off", () => {
+      const hs = new Handshake(cfg({ admit: () => 'hold', maxLineBytes: 200 }));
+      hs.start();
+      expect(hs.receiveLine(peerGreeting())).toEqual([]);
+      expect(failure(hs.push(Buffer.from('x\n'.repeat(250))))).toBe(lineTooLong(200));
+    });
     it('admit is not asked for a data connection, nor when an earlier check failed', () => {
       const seen: string[] = [];
       const hs = new Handshake(cfg({ admit: (id) => void seen.push(id) }));

@@ -22,7 +22,7 @@ import type { Link, NodeEvent } from './link.js';
 import { RemoteNode, type RemoteHost } from './remoteNode.js';
 import { dial, type DialHost } from './dial.js';
 import { Backoff } from './backoff.js';
-import { failureKind, refuseClosing, refuseDuplicate, type AdmitRefusal } from '../streams/index.js';
+import { failureKind, refuseClosing, refuseDuplicate, type AdmitAnswer, type AdmitRefusal } from '../streams/index.js';
 
 /** How the network opens and accepts links (the streams layer, or a test double). */
 export interface LinkFactory {
@@ -38,7 +38,7 @@ export interface LinkFactory {
    */
   listen(
     binds: readonly string[],
-    admit: (nodeId: string) => AdmitRefusal | undefined,
+    admit: (nodeId: string) => AdmitAnswer,
     onLink: (link: Link) => void,
     abandoned?: (nodeId: string) => void,
   ): Promise<{ readonly addresses: readonly string[]; close(): Promise<void> }>;
@@ -358,13 +358,19 @@ export class Network implements RemoteRouter, RemoteHost {
    *   that have not yet passed the peer's greeting; its
    *   attempt then ends with that connection (or fails when it fails), and a
    *   refusal of its own connection (the peer closing in the handshake) does
-   *   not fail it before the connect deadline.
+   *   not fail it before the connect deadline;
+   * - but while a dial of the larger side has passed the peer's greeting
+   *   (our auth line is out on it), the incoming one is held — counted as
+   *   admitted, its auth line not sent — until that dial ends: established,
+   *   the incoming one is refused; refused by the peer (or failed), the
+   *   incoming one goes on. Held, it still times out as any handshake.
    *
    * Nothing queued is lost and no monitor fires. A Perl peer only refuses
-   * once a connection is up; these rules keep our side from ever completing
-   * two connections to it.
+   * once a connection is up, and completes two whose auth lines it got
+   * (then switches, and Perl 2.02 loses the one it switched to); these rules
+   * keep our auth line from ever being out on two connections to it.
    */
-  #admitIncoming(id: string): AdmitRefusal | undefined {
+  #admitIncoming(id: string): AdmitAnswer {
     if (this.#closed) return refuseClosing();
     const n = this.#nodes.get(id);
     if (n?.link !== undefined) return refuseDuplicate(id);
@@ -373,6 +379,16 @@ export class Network implements RemoteRouter, RemoteHost {
       // dials the peer may still complete (our auth line is out) are left to finish: a Perl peer
       // keeps whichever completes first on its side and drops its own dial then
       for (const d of n.dials ?? []) if (!d.greeted) d.abort.abort();
+      if (n.greeted > 0) {
+        n.incomingAdmitted(); // on its way: the attempt waits for it (the runner tells `abandoned` if it fails)
+        return new Promise((resolve) =>
+          n.whenGreetedSettled(() => {
+            if (this.#closed) return resolve(refuseClosing());
+            if (n.link !== undefined || this.#nodes.get(id) !== n) return resolve(refuseDuplicate(id));
+            resolve(undefined);
+          }),
+        );
+      }
     }
     this.node(id).incomingAdmitted();
     return undefined;

@@ -75,6 +75,8 @@ export class RemoteNode {
   #incomingWaiters: (() => void)[] | undefined;
   /** Our dials to it whose auth line is out: the peer may still complete them (see {@link dialGreeted}). */
   #greeted = 0;
+  /** Run once no greeted dial is pending (see {@link whenGreetedSettled}). */
+  #greetedWaiters: (() => void)[] | undefined;
   /** Why the link ended while a greeted dial was pending; reported if that dial fails too. */
   #heldLoss: string | undefined;
   /** Run once the state leaves `'connecting'` (see {@link whenSettled}). */
@@ -142,7 +144,10 @@ export class RemoteNode {
    */
   dialEnded(link?: Link, keep: 'newer' | 'smaller' = 'newer'): void {
     if (this.#greeted > 0) this.#greeted--;
-    if (link !== undefined) return this.attach(link, keep);
+    if (link !== undefined) {
+      this.attach(link, keep);
+      return this.#greetedSettled();
+    }
     if (this.#greeted > 0) return;
     if (this.link !== undefined) {
       if (this.state === 'connecting') this.#flushUp(this.link);
@@ -151,7 +156,26 @@ export class RemoteNode {
       this.#heldLoss = undefined;
       this.#lost(text);
     }
+    this.#greetedSettled();
     this.#release();
+  }
+
+  /** Our dials to it whose auth line is out and which have not ended (see {@link dialGreeted}). */
+  get greeted(): number {
+    return this.#greeted;
+  }
+
+  /** Runs `fn` once no greeted dial of ours is pending (at once if none is); also when the node is lost or closed. */
+  whenGreetedSettled(fn: () => void): void {
+    if (this.#greeted === 0) return fn();
+    (this.#greetedWaiters ??= []).push(fn);
+  }
+
+  #greetedSettled(): void {
+    const ws = this.#greetedWaiters;
+    if (this.#greeted > 0 || ws === undefined) return;
+    this.#greetedWaiters = undefined;
+    for (const w of ws) w();
   }
 
   /** Runs `fn` once no admitted incoming handshake is pending (at once if none is). */
@@ -362,6 +386,7 @@ export class RemoteNode {
     this.#heldLoss = undefined;
     this.attempt++; // whatever attempt still runs is stale
     this.#queue = [];
+    this.#greetedSettled();
     const reason: Reason = ['transport_error', this.id, text];
     for (const remove of this.#watched.values()) remove();
     this.#watched.clear();
@@ -400,6 +425,7 @@ export class RemoteNode {
     this.attempt++;
     this.dials = undefined;
     this.#greeted = 0;
+    this.#greetedSettled();
     link?.error('node closing');
     this.#settled();
     const ws = this.#incomingWaiters;

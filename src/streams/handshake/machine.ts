@@ -24,6 +24,7 @@ import { LineReader } from './line-reader.js';
 import { chooseAuthMethod, chooseFraming, tlsRole } from './negotiate.js';
 import { createNonce } from './nonce.js';
 import { perlInt } from './perl.js';
+import type { AdmitRefusal } from './handshake-error.js';
 import type { HandshakeAction, HandshakeConfig, HandshakeState, TlsRole } from './types.js';
 import {
   AUTH_FAILURE,
@@ -62,6 +63,8 @@ export class Handshake {
   #role: TlsRole | undefined;
   #sAuth = '';
   #sFraming = '';
+  /** `admit` answered `'hold'`: no line is read until {@link resume}. */
+  #held = false;
 
   constructor(cfg: HandshakeConfig) {
     this.#cfg = cfg;
@@ -110,6 +113,12 @@ export class Handshake {
     try {
       this.#reader.push(chunk);
       for (;;) {
+        if (this.#held) {
+          // the peer may send its nonce and auth lines meanwhile, no more
+          if (this.#reader.pending > 2 * this.#reader.maxLineBytes)
+            throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes), 'protocol');
+          break;
+        }
         const line = this.#reader.next();
         if (line === undefined) break;
         const before = this.#state;
@@ -134,6 +143,27 @@ export class Handshake {
     return out;
   }
 
+  /**
+   * The decision `admit` held back (it answered `'hold'`): a refusal fails
+   * the handshake with it; `undefined` goes on with the lines received
+   * meanwhile. Never throws; nothing happens when nothing is held.
+   */
+  resume(refusal: AdmitRefusal | undefined): HandshakeAction[] {
+    if (!this.#active() || !this.#held) return [];
+    this.#held = false;
+    if (refusal !== undefined) {
+      const out: HandshakeAction[] = [];
+      this.#fail(new HandshakeError(refusal.text, refusal.kind), out);
+      return out;
+    }
+    return this.push(EMPTY);
+  }
+
+  /** Whether `admit`'s decision is held back (see {@link resume}). */
+  get held(): boolean {
+    return this.#held;
+  }
+
   /** Feeds one complete line (without its terminator). For tests and line-based callers. Never throws. */
   receiveLine(line: Uint8Array | string): HandshakeAction[] {
     if (!this.#active()) return [];
@@ -142,6 +172,7 @@ export class Handshake {
     try {
       if (bytes.length + 1 > this.#reader.maxLineBytes || bytes.includes(LF))
         throw new HandshakeError(lineTooLong(this.#reader.maxLineBytes), 'protocol');
+      if (this.#held) return this.push(Buffer.concat([bytes, Buffer.from([LF])]));
       this.#onLine(bytes, out);
     } catch (e) {
       this.#fail(e, out);
@@ -184,7 +215,8 @@ export class Handshake {
     this.#protocol = checkGreeting(g, { nodeId: this.#cfg.nodeId });
     if (this.#protocol === PROTOCOL && this.#cfg.admit) {
       const refusal = this.#cfg.admit(g.nodeId);
-      if (refusal !== undefined) throw new HandshakeError(refusal.text, refusal.kind);
+      if (refusal === 'hold') this.#held = true;
+      else if (refusal !== undefined) throw new HandshakeError(refusal.text, refusal.kind);
     }
     this.#peerLine1 = Uint8Array.from(line);
     this.#greeting = g;

@@ -33,9 +33,11 @@ export interface HandshakeConfig {
   /**
    * Called with the peer's node id once its greeting line 1 passed the
    * §2.3 checks (protocol `aemp` only). Return a refusal (its kind and
-   * text, e.g. {@link refuseDuplicate}) to refuse.
+   * text, e.g. {@link refuseDuplicate}) to refuse, or `'hold'` to decide
+   * later: the handshake then reads no further line (and sends no auth line)
+   * until {@link Handshake.resume} gives the decision.
    */
-  readonly admit?: ((remoteNodeId: string) => AdmitRefusal | undefined) | undefined;
+  readonly admit?: ((remoteNodeId: string) => AdmitRefusal | undefined | 'hold') | undefined;
 }
 
 /** Which end of the TLS session this side is. */

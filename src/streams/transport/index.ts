@@ -17,7 +17,7 @@ export {
   type ConnectionErrorCode,
   type ConnectionFailureKind,
 } from './connection-error.js';
-export { type TransportOptions } from './options.js';
+export { type AdmitAnswer, type TransportOptions } from './options.js';
 export { formatHostPort, parseHostPort, parsePort, type HostPort } from './address.js';
 export { expandBind, wildcardAddresses } from './binds.js';
 export { socketErrorText } from './errno.js';

@@ -13,6 +13,9 @@ import { isValidNodeId } from '../handshake/index.js';
 import type { AdmitRefusal } from '../handshake/index.js';
 import { tlsMaterial, type TlsMaterial } from './tls-material.js';
 
+/** What `admit` answers: a refusal, `undefined` (let in), or a promise of either (decided later). */
+export type AdmitAnswer = AdmitRefusal | undefined | Promise<AdmitRefusal | undefined>;
+
 /** How a node's transport behaves; every field but `nodeId` has Perl's default. */
 export interface TransportOptions {
   /** Our node id. */
@@ -56,9 +59,12 @@ export interface TransportOptions {
    * Called once the peer's greeting line 1 is parsed (after the protocol,
    * version and self checks); return a refusal (kind and text) to refuse the
    * connection (the kernel uses `refuseDuplicate(node)`: `<node> already
-   * connected, not connecting again.`).
+   * connected, not connecting again.`). A promise holds the handshake (no
+   * auth line of ours goes out) until it settles with the decision; the
+   * handshake timeout still runs meanwhile. A held connection counts as let
+   * in: `abandoned` is told if it then fails or is refused.
    */
-  admit?(remoteNodeId: string): AdmitRefusal | undefined;
+  admit?(remoteNodeId: string): AdmitAnswer;
   /**
    * Called when a handshake that `admit` let in fails before it is
    * established (so the kernel knows that connection from the node is no
@@ -82,7 +88,7 @@ export interface ResolvedOptions {
   readonly maxFrameBytes: number;
   readonly nodelay: boolean;
   readonly log: LogFn;
-  readonly admit: ((remoteNodeId: string) => AdmitRefusal | undefined) | undefined;
+  readonly admit: ((remoteNodeId: string) => AdmitAnswer) | undefined;
   readonly abandoned: ((remoteNodeId: string) => void) | undefined;
 }
 

@@ -65,9 +65,18 @@ export function runHandshake(job: HandshakeJob): Promise<Connection> {
         admit:
           opts.admit &&
           ((id: string) => {
-            const refusal = opts.admit!(id);
-            if (refusal === undefined) admitted = id;
-            return refusal;
+            const answer = opts.admit!(id);
+            if (answer instanceof Promise) {
+              // decided later: counted as let in (told to `abandoned` if it fails); no auth line until then
+              admitted = id;
+              answer.then(
+                (refusal) => !settled && run(hs.resume(refusal)),
+                (e: unknown) => fail(`admit failed: ${String(e)}`, 'internal'),
+              );
+              return 'hold';
+            }
+            if (answer === undefined) admitted = id;
+            return answer;
           }),
       });
     } catch (e) {
