@@ -17,12 +17,12 @@
  *   connection (the row notes say how many connections it took).
  * @module
  */
-import { createServer } from 'node:net';
 import { filter, firstValueFrom, Subject, Subscription } from 'rxjs';
 import { createNode, type AempNode } from '../src/index.js';
 import { Kernel } from '../src/kernel/index.js';
 import { Database, type DbNetwork, type FamilyDelta } from '../src/db/index.js';
 import { heapAfterGc, median, nowNs, rounds, type Row } from './rows.js';
+import { freePort } from '../spec/helpers/proxy.js';
 
 const LAT_WARMUP = 1_000;
 const LAT_N = 5_000;
@@ -151,17 +151,6 @@ export async function benchBigFamily(): Promise<Row[]> {
   }
 }
 
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Up/down events of `other` on `x`, counted. */
 function countEvents(x: AempNode, other: string): { up: number; down: number } {

@@ -2,6 +2,7 @@
  * In-process nodes on 127.0.0.1 for integration tests (real sockets).
  */
 import { filter, firstValueFrom, timeout } from 'rxjs';
+import { afterEach } from 'vitest';
 import { createNode, type AempNode, type CreateNodeOptions, type LogRecord } from '../../src/index.js';
 
 export const SECRET = 'test-secret';
@@ -44,4 +45,25 @@ export async function rejection(p: Promise<unknown>): Promise<any> {
     return e;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * `makeNode` for specs whose nodes are closed after each test (in reverse
+ * order of making; `cleanup` takes more such steps): call it once at the top
+ * of a spec file.
+ */
+export function closedAfterEach(): {
+  node: (id: string, options?: CreateNodeOptions) => Promise<AempNode>;
+  cleanup: (() => Promise<void>)[];
+} {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+  });
+  const node = async (id: string, options: CreateNodeOptions = {}): Promise<AempNode> => {
+    const n = await makeNode(id, options);
+    cleanup.push(() => n.close());
+    return n;
+  };
+  return { node, cleanup };
 }

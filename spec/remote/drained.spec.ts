@@ -4,21 +4,12 @@
  * failed, the node went down, this node closed).
  */
 import { createServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AempNode } from '../../src/index.js';
-import { makeNode, nodeEvent } from '../helpers/nodes.js';
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach, nodeEvent } from '../helpers/nodes.js';
 import { withTimeout } from '../helpers/net.js';
 import { freePort } from '../helpers/proxy.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-});
-async function node(id: string, opts = {}): Promise<AempNode> {
-  const n = await makeNode(id, opts);
-  cleanup.push(() => n.close());
-  return n;
-}
+const { node, cleanup } = closedAfterEach();
 const settles = (p: Promise<void>, what: string) => withTimeout(p, 5000, `drained (${what})`);
 
 describe('drained(node) settles on every failure path', () => {

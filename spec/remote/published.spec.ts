@@ -5,21 +5,12 @@
  * database's), which the network asks for a node it has no address of.
  */
 import { firstValueFrom, timeout } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AempNode } from '../../src/index.js';
-import { makeNode } from '../helpers/nodes.js';
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach } from '../helpers/nodes.js';
 import { freePort } from '../helpers/proxy.js';
 import { withTimeout } from '../helpers/net.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
-});
-async function node(id: string, opts = {}): Promise<AempNode> {
-  const n = await makeNode(id, opts);
-  cleanup.push(() => n.close());
-  return n;
-}
+const { node } = closedAfterEach();
 
 describe('the network publishes, the database subscribes', () => {
   it('selfSeed$: a seed that is this node under another address makes the node global', async () => {
