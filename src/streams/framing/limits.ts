@@ -3,9 +3,10 @@
  *
  * @module
  */
+import { DEFAULTS } from '../../config/index.js';
 
-/** Default largest accepted frame, in bytes of its wire form: 16 MiB. */
-export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** Default largest accepted frame, in bytes of its wire form: 16 MiB (the settings table's `maxFrameBytes`). */
+export const DEFAULT_MAX_FRAME_BYTES: number = DEFAULTS.maxFrameBytes;
 
 /**
  * Deepest nesting of arrays and maps a frame may have (the frame array itself

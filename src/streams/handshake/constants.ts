@@ -2,6 +2,7 @@
  * Fixed values of the AEMP handshake (PROTOCOL.md §2).
  * @module
  */
+import { DEFAULTS } from '../../config/index.js';
 
 /** The protocol name of node connections. */
 export const PROTOCOL = 'aemp';
@@ -23,18 +24,13 @@ export const AUTH_METHODS = ['tls_sha3_512', 'hmac_sha3_512', 'tls_anon', 'clear
 /** One of {@link AUTH_METHODS}. */
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
-/** AnyEvent::MP's default `auth_offer`: the methods we may send. */
-export const DEFAULT_AUTH_OFFER: readonly string[] = ['tls_sha3_512', 'hmac_sha3_512'];
-/** AnyEvent::MP's default `auth_accept`: the methods we advertise and verify. */
-export const DEFAULT_AUTH_ACCEPT: readonly string[] = [
-  'tls_sha3_512',
-  'hmac_sha3_512',
-  'tls_anon',
-  'cleartext',
-];
+/** AnyEvent::MP's default `auth_offer`: the methods we may send (the settings table's default). */
+export const DEFAULT_AUTH_OFFER: readonly string[] = DEFAULTS.authOffer;
+/** AnyEvent::MP's default `auth_accept`: the methods we advertise and verify (the settings table's default). */
+export const DEFAULT_AUTH_ACCEPT: readonly string[] = DEFAULTS.authAccept;
 
-/** Handshake line limit (bytes, including the LF) while handshaking. */
-export const DEFAULT_MAX_LINE_BYTES = 4096;
+/** Handshake line limit (bytes, including the LF) while handshaking (the settings table's `maxLineBytes`). */
+export const DEFAULT_MAX_LINE_BYTES: number = DEFAULTS.maxLineBytes;
 
 /** Whether `m` is one of {@link AUTH_METHODS}. */
 export function isAuthMethod(m: string): m is AuthMethod {
