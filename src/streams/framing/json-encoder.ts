@@ -41,8 +41,10 @@ export function stringifyFrame(frame: readonly unknown[]): string {
     if (error instanceof TypeError && error.message.includes('BigInt')) return exact(frame);
     throw new FramingError(`json: cannot encode frame: ${describeError(error)}`, { cause: error });
   }
-  // lone surrogates (escaped as \udXXX, which JSON::XS refuses) and byte arrays: rare, so checked after
-  return text.includes('\\ud') || text.includes(BUFFER_JSON) ? exact(frame) : text;
+  // lone surrogates (escaped as \udXXX, which JSON::XS refuses) and byte arrays: rare, so checked after,
+  // each behind a one-character test (most frames hold no backslash and no object)
+  const slow = (text.includes('\\') && text.includes('\\ud')) || (text.includes('{') && text.includes(BUFFER_JSON));
+  return slow ? exact(frame) : text;
 }
 
 function exact(frame: readonly unknown[]): string {
